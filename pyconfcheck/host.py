@@ -1,0 +1,247 @@
+"""The host a qemu.conf will run on: its files and its accounts.
+
+Every path a check looks at goes through :class:`Host`, so ``--root DIR``
+makes DIR the host's ``/`` for files, symlinks and accounts alike.  Checks
+only read; nothing here writes.
+"""
+
+import errno
+import os
+import stat
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+_MAX_SYMLINKS = 40
+
+
+class HostPathError(Exception):
+    """A path that cannot be resolved (loop, too deep)."""
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    uid: int
+    gid: int
+    home: str = ""
+
+
+@dataclass(frozen=True)
+class GroupEntry:
+    name: str
+    gid: int
+    members: Tuple[str, ...]
+
+
+def _parse_colon_file(text: str, fields: int) -> List[List[str]]:
+    rows = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(":")
+        if len(parts) < fields:
+            continue
+        rows.append(parts)
+    return rows
+
+
+class Host:
+    """A view of a host's filesystem rooted at ``root`` ("/" for live)."""
+
+    def __init__(self, root: str = "/"):
+        self.root = os.path.abspath(root)
+        self.live = self.root == "/"
+        self._passwd: Optional[Dict[str, Account]] = None
+        self._groups: Optional[Dict[str, GroupEntry]] = None
+
+    # -- paths -----------------------------------------------------------
+
+    def resolve(self, path: str) -> str:
+        """The real path on this machine for host path ``path``.
+
+        Symlinks are followed inside the root: an absolute link target is
+        taken relative to the host's ``/``, and ``..`` never leaves it.
+        A missing component ends the walk (the rest is appended as is).
+        Raises HostPathError on a symlink loop.
+        """
+        if self.live:
+            return os.path.realpath(path) if _has_loop_free(path) else path
+        parts = [p for p in path.split("/") if p]
+        resolved: List[str] = []
+        followed = 0
+        while parts:
+            part = parts.pop(0)
+            if part == ".":
+                continue
+            if part == "..":
+                if resolved:
+                    resolved.pop()
+                continue
+            candidate = os.path.join(self.root, *resolved, part)
+            try:
+                is_link = stat.S_ISLNK(os.lstat(candidate).st_mode)
+            except OSError:
+                resolved.append(part)
+                resolved.extend(parts)
+                break
+            if not is_link:
+                resolved.append(part)
+                continue
+            followed += 1
+            if followed > _MAX_SYMLINKS:
+                raise HostPathError(
+                    f"too many levels of symbolic links in '{path}'")
+            target = os.readlink(candidate)
+            target_parts = [p for p in target.split("/") if p]
+            if target.startswith("/"):
+                resolved = []
+            parts = target_parts + parts
+        return os.path.join(self.root, *resolved)
+
+    def display(self, path: str) -> str:
+        """How to name a host path in a message (as the host sees it)."""
+        return path
+
+    def stat(self, path: str) -> os.stat_result:
+        """stat() of a host path; OSError as stat raises it."""
+        try:
+            real = self.resolve(path)
+        except HostPathError as exc:
+            raise OSError(errno.ELOOP, str(exc)) from None
+        return os.stat(real)
+
+    def lstat(self, path: str) -> os.stat_result:
+        real = self.resolve(os.path.dirname(path) or "/")
+        return os.lstat(os.path.join(real, os.path.basename(path)))
+
+    def exists(self, path: str) -> bool:
+        """libvirt's virFileExists: the path exists (any type)."""
+        try:
+            self.stat(path)
+        except OSError:
+            return False
+        return True
+
+    def read_bytes(self, path: str, limit: int) -> bytes:
+        """Read up to ``limit`` + 1 bytes of a regular host file."""
+        real = self.resolve(path)
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "not a regular file")
+            chunks = []
+            remaining = limit + 1
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
+
+    # -- accounts --------------------------------------------------------
+
+    def _read_text(self, path: str) -> str:
+        try:
+            return self.read_bytes(path, 16 << 20).decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    @property
+    def users(self) -> Dict[str, Account]:
+        if self._passwd is None:
+            accounts = {}
+            for row in _parse_colon_file(self._read_text("/etc/passwd"), 4):
+                try:
+                    account = Account(row[0], int(row[2]), int(row[3]),
+                                      row[5] if len(row) > 5 else "")
+                except ValueError:
+                    continue
+                accounts.setdefault(account.name, account)
+            self._passwd = accounts
+        return self._passwd
+
+    @property
+    def groups(self) -> Dict[str, GroupEntry]:
+        if self._groups is None:
+            groups = {}
+            for row in _parse_colon_file(self._read_text("/etc/group"), 3):
+                try:
+                    gid = int(row[2])
+                except ValueError:
+                    continue
+                members = tuple(m for m in (row[3] if len(row) > 3
+                                            else "").split(",") if m)
+                groups.setdefault(row[0], GroupEntry(row[0], gid, members))
+            self._groups = groups
+        return self._groups
+
+    def user_by_uid(self, uid: int) -> Optional[Account]:
+        for account in self.users.values():
+            if account.uid == uid:
+                return account
+        return None
+
+    def group_by_gid(self, gid: int) -> Optional[GroupEntry]:
+        for group in self.groups.values():
+            if group.gid == gid:
+                return group
+        return None
+
+    def supplementary_gids(self, user_name: str) -> Tuple[int, ...]:
+        return tuple(sorted(g.gid for g in self.groups.values()
+                            if user_name in g.members))
+
+    def os_release(self) -> Dict[str, str]:
+        values = {}
+        text = self._read_text("/etc/os-release") or self._read_text(
+            "/usr/lib/os-release")
+        for line in text.splitlines():
+            if "=" not in line or line.startswith("#"):
+                continue
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip().strip("\"'")
+        return values
+
+
+def _has_loop_free(path: str) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno != errno.ELOOP
+    return True
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The credentials a process runs with, for permission checks."""
+
+    uid: int
+    gid: int
+    groups: Tuple[int, ...] = ()
+
+    def in_group(self, gid: int) -> bool:
+        return gid == self.gid or gid in self.groups
+
+
+def may_access(info: os.stat_result, who: Identity, want: int) -> bool:
+    """Classic Unix permission check; ``want`` is a mask of R_OK/W_OK/X_OK.
+
+    root (uid 0) may read and search anything and execute where any x bit
+    is set.  POSIX ACLs are not consulted here (see access.py).
+    """
+    if who.uid == 0:
+        if want & os.X_OK and not stat.S_ISDIR(info.st_mode):
+            return bool(info.st_mode & 0o111)
+        return True
+    mode = info.st_mode
+    if info.st_uid == who.uid:
+        bits = (mode >> 6) & 7
+    elif who.in_group(info.st_gid):
+        bits = (mode >> 3) & 7
+    else:
+        bits = mode & 7
+    return (bits & want) == want
