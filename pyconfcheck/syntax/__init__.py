@@ -1,0 +1,1 @@
+"""Parsers: libvirt's own syntax (virconf) and its typed getters."""

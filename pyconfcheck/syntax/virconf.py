@@ -1,0 +1,292 @@
+"""qemu.conf read the way libvirt's daemon reads it (virconf.c, flags 0).
+
+The grammar lives in ``virconf.lark``.  ``parse_bytes`` returns every
+assignment with its position, and on a syntax error the message libvirt
+prints ("expecting a value") with the line libvirt names.  Like libvirt,
+parsing stops at the first error; the entries before it are kept so that
+later stages can still say something about them.
+"""
+
+import os
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple, Union
+
+_GRAMMAR_FILE = os.path.join(os.path.dirname(__file__), "virconf.lark")
+
+#: libvirt refuses to read a configuration file larger than this.
+MAX_FILE_SIZE = 10 * 1024 * 1024
+
+_LLONG_MAX = (1 << 63) - 1
+_ULLONG_MOD = 1 << 64
+
+STRING = "string"
+UNSIGNED = "unsigned"
+SIGNED = "signed"
+LIST = "list"
+
+
+@dataclass
+class Value:
+    type: str
+    value: Union[str, int, List["Value"]]
+    line: int
+    column: int
+    #: the quote style of a string: ', " or """
+    quote: Optional[str] = None
+    #: the literal text of a number as written (before wrapping)
+    literal: Optional[str] = None
+
+    def plain(self):
+        """The value as plain Python data (lists of plain values)."""
+        if self.type == LIST:
+            return [item.plain() for item in self.value]
+        return self.value
+
+
+@dataclass
+class Entry:
+    name: str
+    value: Value
+    line: int
+    column: int
+    #: text of a comment after the value, without the "#"
+    comment: Optional[str] = None
+
+
+@dataclass
+class Comment:
+    text: str
+    line: int
+    column: int
+
+
+@dataclass
+class SyntaxIssue:
+    message: str
+    line: int
+    column: int
+
+
+@dataclass
+class ParseResult:
+    entries: List[Entry] = field(default_factory=list)
+    comments: List[Comment] = field(default_factory=list)
+    error: Optional[SyntaxIssue] = None
+
+
+class _KeepBadTerminals:
+    """Lark post-lexer that only keeps the BAD_* terminals in the lexer."""
+
+    always_accept = ("BAD_TRIPLE_STRING", "BAD_DOUBLE_STRING",
+                     "BAD_SINGLE_STRING", "BAD_SIGN", "BAD_CHARACTER")
+
+    def process(self, stream):
+        return stream
+
+
+_PARSER = None
+
+
+def _parser():
+    """The Lark parser, built on first use (never at import)."""
+    global _PARSER
+    if _PARSER is None:
+        from lark import Lark
+
+        with open(_GRAMMAR_FILE, encoding="utf-8") as grammar:
+            _PARSER = Lark(grammar.read(), parser="lalr",
+                           lexer="contextual", postlex=_KeepBadTerminals(),
+                           maybe_placeholders=False, cache=False)
+    return _PARSER
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text such that every byte survives (surrogateescape)."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+def parse_bytes(data: bytes, version: Optional[Tuple[int, int]] = None
+                ) -> ParseResult:
+    """Parse qemu.conf content as libvirt ``version`` would.
+
+    ``version`` only changes how numbers too large for 64 bits are read:
+    up to 9.0 they wrap silently, from 11.x they are an error.
+    """
+    return parse_text(decode(data), version)
+
+
+def parse_text(text: str, version: Optional[Tuple[int, int]] = None
+               ) -> ParseResult:
+    from lark.exceptions import UnexpectedInput
+
+    result = ParseResult()
+    if not text:
+        return result
+
+    # Blanks only (no line end): libvirt skips them, finds the end of the
+    # buffer and still asks for a name.  The grammar would accept it.
+    if not text.strip(" \t"):
+        result.error = SyntaxIssue("expecting a name", 1, len(text) + 1)
+        return result
+
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        result.error = _libvirt_error(text, exc)
+        tree = None
+    if tree is not None:
+        _collect(tree, result, version)
+        return result
+
+    # Keep what came before the error, as far as it is whole: parse the
+    # text up to the start of the failing line (once, no recursion).
+    prefix_end = _line_start(text, result.error.line)
+    if 0 < prefix_end < len(text):
+        try:
+            prefix_tree = _parser().parse(text[:prefix_end])
+        except UnexpectedInput:
+            prefix_tree = None
+        if prefix_tree is not None:
+            partial = ParseResult()
+            _collect(prefix_tree, partial, version)
+            if partial.error is None:
+                result.entries = partial.entries
+                result.comments = partial.comments
+    return result
+
+
+def _line_start(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        found = text.find("\n", offset)
+        if found < 0:
+            return len(text)
+        offset = found + 1
+    return offset
+
+
+class _Overflow(Exception):
+    def __init__(self, token):
+        self.token = token
+
+
+def _collect(tree, result: ParseResult, version) -> None:
+    try:
+        for statement in tree.children:
+            if statement.data == "assignment":
+                name_token = statement.children[0]
+                value = _value(statement.children[1], version)
+                comment = None
+                if len(statement.children) > 2:
+                    comment = str(statement.children[2])[1:]
+                result.entries.append(Entry(str(name_token), value,
+                                            name_token.line,
+                                            name_token.column, comment))
+            else:
+                token = statement.children[0]
+                result.comments.append(Comment(str(token)[1:], token.line,
+                                               token.column))
+    except _Overflow as exc:
+        result.error = SyntaxIssue("numeric overflow in conf value",
+                                   exc.token.line, exc.token.end_column)
+
+
+def _value(node, version) -> Value:
+    from lark import Token
+
+    if isinstance(node, Token):
+        raise AssertionError(f"unexpected token {node.type}")
+    if node.data == "string":
+        token = node.children[0]
+        text = str(token)
+        quote = '"""' if token.type == "TRIPLE_STRING" else text[0]
+        inner = text[len(quote):len(text) - len(quote)]
+        return Value(STRING, inner, token.line, token.column, quote)
+    if node.data == "number":
+        token = node.children[0]
+        return _number(token, version)
+    items = [_value(child, version) for child in node.children]
+    line = node.meta.line if not node.meta.empty else 0
+    column = node.meta.column if not node.meta.empty else 0
+    return Value(LIST, items, line, column)
+
+
+def _number(token, version) -> Value:
+    literal = str(token)
+    negative = literal.startswith("-")
+    magnitude = int(literal.lstrip("+-"))
+    if version is None or version >= (11, 0):
+        if magnitude > _LLONG_MAX:
+            raise _Overflow(token)
+    else:
+        magnitude %= _ULLONG_MOD
+    if negative:
+        signed = (-magnitude) % _ULLONG_MOD
+        if signed > _LLONG_MAX:
+            signed -= _ULLONG_MOD
+        return Value(SIGNED, signed, token.line, token.column,
+                     literal=literal)
+    return Value(UNSIGNED, magnitude, token.line, token.column,
+                 literal=literal)
+
+
+# -- errors in libvirt's words ---------------------------------------------
+
+_VALUE_TERMINALS = {"TRIPLE_STRING", "DOUBLE_STRING", "SINGLE_STRING",
+                    "NUMBER", "LSQB"}
+
+
+def _position(text: str, offset: int) -> Tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _libvirt_error(text: str, exc) -> SyntaxIssue:
+    from lark.exceptions import UnexpectedToken
+
+    if not isinstance(exc, UnexpectedToken):
+        line, column = _position(text, len(text))
+        return SyntaxIssue("expecting a value", line, column)
+    token = exc.token
+    kind = token.type
+    offset = len(text) if kind == "$END" else token.start_pos
+    line, column = _position(text, offset)
+
+    # LALR merges states, so ``exc.expected`` can hold terminals of
+    # another context; ask the parser what it really accepts here.
+    try:
+        expected = set(exc.interactive_parser.accepts())
+    except Exception:  # pragma: no cover - older lark without it
+        expected = set(exc.expected)
+
+    if expected & _VALUE_TERMINALS:
+        if kind == "BAD_TRIPLE_STRING":
+            # libvirt scans for the closing quotes up to two characters
+            # before the end, counting the lines it passes.
+            stop = max(offset + 3, len(text) - 2)
+            line = text.count("\n", 0, stop) + 1
+            return SyntaxIssue("unterminated string", line, column)
+        if kind in ("BAD_DOUBLE_STRING", "BAD_SINGLE_STRING"):
+            return SyntaxIssue("unterminated string", line, column)
+        if kind == "BAD_SIGN":
+            return SyntaxIssue("unterminated number", line, column)
+        if "RSQB" in expected and kind == "$END":
+            if _after_comma(text, offset):
+                return SyntaxIssue("expecting a value", line, column)
+            return SyntaxIssue("list is not closed with ]", line, column)
+        return SyntaxIssue("expecting a value", line, column)
+    if "COMMA" in expected:
+        if kind == "$END":
+            return SyntaxIssue("list is not closed with ]", line, column)
+        return SyntaxIssue("expecting a separator in list", line, column)
+    if "EQUAL" in expected:
+        return SyntaxIssue("expecting an assignment", line, column)
+    if "NAME" in expected:
+        return SyntaxIssue("expecting a name", line, column)
+    return SyntaxIssue("expecting a separator", line, column)
+
+
+def _after_comma(text: str, offset: int) -> bool:
+    stripped = text[:offset].rstrip(" \t\r\n")
+    return stripped.endswith(",")
