@@ -1,0 +1,180 @@
+"""``confcheck show``: every setting's effective value and where it is from.
+
+A setting left commented out is still in effect through its default; this
+makes the defaults, the inheritance of the TLS settings and the silent
+``/etc/pki/libvirt-<feature>`` override visible.
+"""
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import List
+
+import click
+
+from . import effective, settings
+from .syntax import virconf
+
+
+@dataclass
+class Shown:
+    name: str
+    value: str
+    source: str
+    note: str = ""
+
+    def as_dict(self):
+        data = {"setting": self.name, "value": self.value,
+                "source": self.source}
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+def _literal(value) -> str:
+    """A typed value written back in qemu.conf syntax."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[ " + ", ".join(_literal(v) for v in value) + " ]" \
+            if value else "[ ]"
+    return f'"{value}"'
+
+
+def effective_settings(doc, host, version, session=False) -> List[Shown]:
+    """One row per setting of the table, in table order."""
+    tls = _tls(doc, host, version)
+    user, group, account_source = _account(doc, host)
+    rows = []
+    for setting in settings.SETTINGS:
+        name = setting.name
+        entry = doc.first(name)
+        note = ""
+        if not setting.known_in(version):
+            note = "not read by this libvirt version"
+        elif not setting.read_in(version):
+            note = "no longer read"
+
+        if entry is not None:
+            value, error = doc.typed(name)
+            if setting.secret:
+                shown = "(hidden)"
+            elif error is not None:
+                shown = _raw(entry.value)
+                note = note or f"rejected: {error.message}"
+            else:
+                shown = _literal(value)
+            rows.append(Shown(name, shown, f"line {entry.line}", note))
+            continue
+
+        row = _derived(name, setting, doc, tls, user, group, account_source)
+        row.note = note
+        rows.append(row)
+    return rows
+
+
+def _raw(value) -> str:
+    if value.type == virconf.LIST:
+        return "[ " + ", ".join(_raw(v) for v in value.value) + " ]"
+    if value.type == virconf.STRING:
+        return f"{value.quote}{value.value}{value.quote}"
+    return value.literal or str(value.value)
+
+
+def _tls(doc, host, version):
+    try:
+        from .tls.effective import resolve_tls
+    except ImportError:
+        return {}
+    return resolve_tls(doc, host, version)
+
+
+def _account(doc, host):
+    """The compiled-in QEMU user and group and why (for unset lines)."""
+    return effective.build_default_account(host)
+
+
+def _derived(name, setting, doc, tls, user, group, account_source) -> Shown:
+    feature, _, rest = name.partition("_tls_x509_")
+    if rest and feature in tls:
+        resolved = tls[feature]
+        if rest == "cert_dir":
+            return Shown(name, _literal(resolved.directory),
+                         resolved.directory_source.describe())
+        if rest == "verify" and resolved.verify is not None:
+            return Shown(name, _literal(resolved.verify),
+                         resolved.verify_source.describe())
+        if rest == "secret_uuid":
+            if resolved.secret_uuid is None:
+                return Shown(name, "(unset)", "default")
+            return Shown(name, _literal(resolved.secret_uuid),
+                         resolved.secret_source.describe())
+    if name == "user":
+        return Shown(name, _literal(user), account_source)
+    if name == "group":
+        return Shown(name, _literal(group), account_source)
+    if name == "migrate_tls_psk_dir":
+        base = doc.value("default_tls_psk_dir")
+        if base is not None:
+            line = doc.first("default_tls_psk_dir").line
+            return Shown(name, _literal(base),
+                         f"inherited from default_tls_psk_dir, line {line}")
+        return Shown(name, '"/etc/pki/qemu-psk"',
+                     "inherited from default_tls_psk_dir (default)")
+    return Shown(name, setting.default, "default")
+
+
+@click.command("show")
+@click.argument("file", required=False, type=click.Path())
+@click.option("--root", type=click.Path(file_okay=False),
+              help="Treat DIR as the host's / for every path and account.")
+@click.option("--no-host", is_flag=True,
+              help="Do not look at the host (no /etc/pki/libvirt-* probe).")
+@click.option("--libvirt-version", "version", metavar="X.Y",
+              help="The libvirt release to judge against.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+              default="text", show_default=True)
+def show_command(file, root, no_host, version, fmt):
+    """Print every setting's effective value and where it comes from."""
+    from . import api
+    from .cli import _fail, _parse_version
+    from .document import Document
+    from .host import Host
+    from .reader import MAX_CONFIG_SIZE, ReadError, read_limited
+
+    parsed_version = _parse_version(None, None, version)
+    options = api.Options(root=root, no_host=no_host,
+                          version=parsed_version)
+    path = file or api.default_config_path(options)
+    try:
+        data = read_limited(path)
+    except ReadError as exc:
+        _fail(str(exc))
+    doc = Document(data[:MAX_CONFIG_SIZE], parsed_version)
+    host = None if no_host else Host(root or "/")
+    rows = effective_settings(doc, host, parsed_version)
+    if doc.error is not None:
+        click.echo(f"{path}:{doc.error.line}:{doc.error.column}: libvirt "
+                   f"stops here ({doc.error.message}); values after this "
+                   "line are not read", err=True)
+    _print(rows, fmt)
+
+
+def _print(rows: List[Shown], fmt: str, stream=None) -> None:
+    stream = stream or sys.stdout
+    if fmt == "json":
+        json.dump({"settings": [r.as_dict() for r in rows]}, stream,
+                  indent=2)
+        stream.write("\n")
+        return
+    width = max(len(r.name) for r in rows)
+    for row in rows:
+        line = f"{row.name:<{width}}  {row.value}  ({row.source})"
+        if row.note:
+            line += f"  [{row.note}]"
+        stream.write(line + "\n")
+
+
+__all__ = ["show_command", "effective_settings"]

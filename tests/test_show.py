@@ -1,0 +1,76 @@
+"""confcheck show: every setting with its effective value and source."""
+
+import json
+
+from click.testing import CliRunner
+
+from conftest import shared_path
+from pyconfcheck import settings
+from pyconfcheck.show import show_command
+
+
+def show(args):
+    result = CliRunner().invoke(show_command, args)
+    assert result.exit_code == 0, result.output
+    return {row["setting"]: row for row in json.loads(result.output)[
+        "settings"]}
+
+
+def test_stock_file_lists_every_setting(debian_host):
+    path = shared_path("corpus", "libvirt-12.9.0", "qemu.conf")
+
+    rows = show(["--root", str(debian_host), "--format", "json", path])
+
+    assert list(rows) == [s.name for s in settings.SETTINGS]
+    assert all(row["source"] != f"line" for row in rows.values())
+    assert rows["user"] == {"setting": "user", "value": '"libvirt-qemu"',
+                            "source": "build default for debian"}
+    assert rows["vnc_tls"]["value"] == "0"
+    assert rows["chardev_tls_x509_verify"] == {
+        "setting": "chardev_tls_x509_verify", "value": "1",
+        "source": "default"}
+
+
+def test_written_inherited_and_override_sources(tmp_path):
+    (tmp_path / "etc" / "pki" / "libvirt-migrate").mkdir(parents=True)
+    conf = tmp_path / "qemu.conf"
+    conf.write_text('default_tls_x509_cert_dir = "/srv/pki"\n'
+                    "default_tls_x509_verify = 0\n"
+                    'vnc_password = "canary-pw"\n'
+                    'default_tls_psk_dir = "/srv/psk"\n')
+
+    rows = show(["--root", str(tmp_path), "--format", "json", str(conf)])
+
+    assert rows["default_tls_x509_cert_dir"]["source"] == "line 1"
+    assert rows["vnc_tls_x509_cert_dir"] == {
+        "setting": "vnc_tls_x509_cert_dir", "value": '"/srv/pki"',
+        "source": "inherited from default_tls_x509_cert_dir, line 1"}
+    assert rows["migrate_tls_x509_cert_dir"]["value"] == \
+        '"/etc/pki/libvirt-migrate"'
+    assert "silently" in rows["migrate_tls_x509_cert_dir"]["source"]
+    assert rows["chardev_tls_x509_verify"]["value"] == "0"
+    assert rows["vnc_password"]["value"] == "(hidden)"
+    assert rows["migrate_tls_psk_dir"] == {
+        "setting": "migrate_tls_psk_dir", "value": '"/srv/psk"',
+        "source": "inherited from default_tls_psk_dir, line 4"}
+
+
+def test_password_not_in_text_output(tmp_path):
+    conf = tmp_path / "qemu.conf"
+    conf.write_text('vnc_password = "canary-pw"\nspice_password = 5\n')
+
+    result = CliRunner().invoke(show_command, ["--no-host", str(conf)])
+
+    assert result.exit_code == 0
+    assert "canary-pw" not in result.output
+    assert "spice_password" in result.output
+
+
+def test_version_marks_settings_it_does_not_read(tmp_path):
+    conf = tmp_path / "qemu.conf"
+    conf.write_text('rdp_listen = "0.0.0.0"\n')
+
+    rows = show(["--no-host", "--libvirt-version", "9.0", "--format",
+                 "json", str(conf)])
+
+    assert rows["rdp_listen"]["note"] == "not read by this libvirt version"
