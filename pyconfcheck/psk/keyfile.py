@@ -311,9 +311,11 @@ def _defect_findings(report: _Report, severity: str, line: int,
     for (code, column), sides in by_place.items():
         side = _side(sides)
         reason = defects[sides[0]].reason
+        verb = "fail" if side == BOTH else "fails"
+        if severity != ERROR:
+            verb = "would fail if it were used"
         report.add(code, severity, line, column, side,
-                   f"{subject}: {reason} ({_READER[side]} "
-                   f"{'fail' if side == BOTH else 'fails'})")
+                   f"{subject}: {reason} ({_READER[side]} {verb})")
 
 
 def _near_miss(lines: Sequence[KeyLine], identity: bytes
