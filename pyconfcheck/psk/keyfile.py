@@ -428,14 +428,20 @@ def _identity_in_use(report: _Report, data: bytes, lines: Sequence[KeyLine],
         failures[SOURCE] = client.defect
         at_line[SOURCE] = client.line
 
-    # The destination: GnuTLS's lookup at every handshake.
-    if server.line is None:
+    # The destination: GnuTLS's lookup at every handshake.  A name with
+    # ':' may even "match" its literal line in GnuTLS 3.7 (the name field
+    # ends at the first ':'), which then fails on the rest as the key.
+    literal_match = (server.line is not None and server.defect is not None
+                     and needs_hex_form(identity) and
+                     not lines[server.line - 1].text.startswith(b"#"))
+    if server.line is None or literal_match:
         if needs_hex_form(identity):
-            report.add("PSK021", ERROR, client.line, 1, DESTINATION,
+            report.add("PSK021", ERROR, client.line or server.line, 1,
+                       DESTINATION,
                        f"identity {shown} contains ':' or starts with '#', "
-                       "so GnuTLS on the destination never matches line "
-                       f"{client.line}; add \"{hex_form(identity)}:<same "
-                       "key>\" as well")
+                       "so GnuTLS on the destination cannot use line "
+                       f"{client.line or server.line}; add "
+                       f"\"{hex_form(identity)}:<same key>\" as well")
         else:
             report.add("PSK023", ERROR, client.line, 1, DESTINATION,
                        f"GnuTLS on the destination finds no line for "
