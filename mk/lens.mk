@@ -16,6 +16,9 @@ STOCK_LENS_TEST ?= /usr/share/augeas/lenses/tests/test_libvirtd_qemu.aug
 
 LENS_FILES = lenses/libvirtd_qemu.aug lenses/tests/test_libvirtd_qemu.aug
 
+# `make test` runs these after pytest.
+TEST_TARGETS += lens-test
+
 .PHONY: lens lens-test install-lens
 
 lens:
