@@ -15,6 +15,8 @@ from .virconf import LIST, SIGNED, STRING, UNSIGNED, Value
 _INT_MIN = -(1 << 31)
 _INT_MAX = (1 << 31) - 1
 _UINT_MAX = (1 << 32) - 1
+_LLONG_MAX = (1 << 63) - 1
+_ULLONG_MOD = 1 << 64
 
 INTERNAL = "internal error"
 SYNTAX = "configuration file syntax error"
@@ -53,11 +55,16 @@ def _int(value, name):
     if value.type not in (SIGNED, UNSIGNED):
         return None, GetterError(
             f"expected a signed integer for '{name}' parameter")
-    if not _INT_MIN <= value.value <= _INT_MAX:
+    # libvirt keeps both kinds of number in one 64-bit slot and the int
+    # getter reads it as signed, so 18446744073709551615 is -1 to it.
+    number = value.value
+    if number > _LLONG_MAX:
+        number -= _ULLONG_MOD
+    if not _INT_MIN <= number <= _INT_MAX:
         return None, GetterError(
             f"value for '{name}' parameter must be in range "
             f"{_INT_MIN}:{_INT_MAX}")
-    return value.value, None
+    return number, None
 
 
 def _uint(value, name):
@@ -83,9 +90,9 @@ def _list(value, name):
 def _string_or_list(value, name):
     if value.type == STRING:
         return [value.value], None
-    if value.type == LIST and all(item.type == STRING
-                                  for item in value.value):
-        return [item.value for item in value.value], None
+    if value.type == LIST:
+        # A list is read exactly as by the list-only getter, error included.
+        return _list(value, name)
     return None, GetterError(
         f"expected a string or string list for '{name}' parameter")
 

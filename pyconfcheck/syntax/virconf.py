@@ -112,11 +112,20 @@ def parse_bytes(data: bytes, version: Optional[Tuple[int, int]] = None
     ``version`` only changes how numbers too large for 64 bits are read:
     up to 9.0 they wrap silently, from 11.x they are an error.
     """
-    return parse_text(decode(data), version)
+    # The grammar sees one character per byte (latin-1), exactly the
+    # buffer virconf.c scans: its rules count bytes ("a triple quote needs
+    # seven bytes left"), and any byte at all must get through the lexer.
+    # Values, comments and columns are turned back into decoded text.
+    return _parse(data.decode("latin-1"), version)
 
 
 def parse_text(text: str, version: Optional[Tuple[int, int]] = None
                ) -> ParseResult:
+    """Parse text that came from ``decode``."""
+    return parse_bytes(text.encode("utf-8", "surrogateescape"), version)
+
+
+def _parse(text: str, version) -> ParseResult:
     from lark.exceptions import UnexpectedInput
 
     result = ParseResult()
@@ -126,7 +135,8 @@ def parse_text(text: str, version: Optional[Tuple[int, int]] = None
     # Blanks only (no line end): libvirt skips them, finds the end of the
     # buffer and still asks for a name.  The grammar would accept it.
     if not text.strip(" \t"):
-        result.error = SyntaxIssue("expecting a name", 1, len(text) + 1)
+        result.error = SyntaxIssue("expecting a name",
+                                   *_position(text, len(text)))
         return result
 
     try:
@@ -135,7 +145,7 @@ def parse_text(text: str, version: Optional[Tuple[int, int]] = None
         result.error = _libvirt_error(text, exc)
         tree = None
     if tree is not None:
-        _collect(tree, result, version)
+        _collect(tree, text, result, version)
         return result
 
     # Keep what came before the error, as far as it is whole: parse the
@@ -148,7 +158,7 @@ def parse_text(text: str, version: Optional[Tuple[int, int]] = None
             prefix_tree = None
         if prefix_tree is not None:
             partial = ParseResult()
-            _collect(prefix_tree, partial, version)
+            _collect(prefix_tree, text, partial, version)
             if partial.error is None:
                 result.entries = partial.entries
                 result.comments = partial.comments
@@ -170,48 +180,90 @@ class _Overflow(Exception):
         self.token = token
 
 
-def _collect(tree, result: ParseResult, version) -> None:
+def _decoded(raw: str) -> str:
+    """Text of the latin-1 parse back to ``decode``'s text."""
+    return decode(raw.encode("latin-1"))
+
+
+class _Columns:
+    """Columns in decoded characters for tokens met in file order.
+
+    Lark counts columns in bytes here.  Where a line has non-ASCII bytes,
+    the characters are counted from the previous token of the same line
+    rather than from the line start, so that a long line with many
+    statements is still read in linear time.
+    """
+
+    def __init__(self, text: str):
+        self._text = text
+        self._ascii = text.isascii()
+        self._line_start = -1
+        self._offset = 0
+        self._column = 1
+
+    def __call__(self, token) -> int:
+        if self._ascii:
+            return token.column
+        line_start = token.start_pos - (token.column - 1)
+        if line_start != self._line_start or token.start_pos < self._offset:
+            self._line_start, self._offset, self._column = (
+                line_start, line_start, 1)
+        self._column += len(_decoded(self._text[self._offset:
+                                                token.start_pos]))
+        self._offset = token.start_pos
+        return self._column
+
+
+def _collect(tree, text: str, result: ParseResult, version) -> None:
+    column = _Columns(text)
     try:
         for statement in tree.children:
             if statement.data == "assignment":
                 name_token = statement.children[0]
-                value = _value(statement.children[1], version)
+                # Columns are asked for in file order: name, then value.
+                name_column = column(name_token)
+                value = _value(statement.children[1], column, version)
                 comment = None
                 if len(statement.children) > 2:
-                    comment = str(statement.children[2])[1:]
-                result.entries.append(Entry(str(name_token), value,
-                                            name_token.line,
-                                            name_token.column, comment))
+                    comment = _decoded(statement.children[2][1:])
+                result.entries.append(Entry(
+                    str(name_token), value, name_token.line, name_column,
+                    comment))
             else:
                 token = statement.children[0]
-                result.comments.append(Comment(str(token)[1:], token.line,
-                                               token.column))
+                result.comments.append(Comment(
+                    _decoded(token[1:]), token.line,
+                    column(token)))
     except _Overflow as exc:
         result.error = SyntaxIssue("numeric overflow in conf value",
-                                   exc.token.line, exc.token.end_column)
+                                   exc.token.line,
+                                   column(exc.token)
+                                   + len(exc.token))
 
 
-def _value(node, version) -> Value:
+def _value(node, column, version) -> Value:
     from lark import Token
 
     if isinstance(node, Token):
         raise AssertionError(f"unexpected token {node.type}")
     if node.data == "string":
         token = node.children[0]
-        text = str(token)
-        quote = '"""' if token.type == "TRIPLE_STRING" else text[0]
-        inner = text[len(quote):len(text) - len(quote)]
-        return Value(STRING, inner, token.line, token.column, quote)
+        quote = '"""' if token.type == "TRIPLE_STRING" else token[0]
+        inner = token[len(quote):len(token) - len(quote)]
+        # libvirt copies the string with strndup: a NUL byte ends it.
+        inner = _decoded(inner.split("\x00", 1)[0])
+        return Value(STRING, inner, token.line, column(token),
+                     quote)
     if node.data == "number":
         token = node.children[0]
-        return _number(token, version)
-    items = [_value(child, version) for child in node.children]
+        return _number(token, column(token), version)
+    items = [_value(child, column, version) for child in node.children]
     line = node.meta.line if not node.meta.empty else 0
     column = node.meta.column if not node.meta.empty else 0
     return Value(LIST, items, line, column)
 
 
-def _number(token, version) -> Value:
+def _number(token, column: int, version) -> Value:
     literal = str(token)
     negative = literal.startswith("-")
     magnitude = int(literal.lstrip("+-"))
@@ -224,10 +276,8 @@ def _number(token, version) -> Value:
         signed = (-magnitude) % _ULLONG_MOD
         if signed > _LLONG_MAX:
             signed -= _ULLONG_MOD
-        return Value(SIGNED, signed, token.line, token.column,
-                     literal=literal)
-    return Value(UNSIGNED, magnitude, token.line, token.column,
-                 literal=literal)
+        return Value(SIGNED, signed, token.line, column, literal=literal)
+    return Value(UNSIGNED, magnitude, token.line, column, literal=literal)
 
 
 # -- errors in libvirt's words ---------------------------------------------
@@ -237,9 +287,10 @@ _VALUE_TERMINALS = {"TRIPLE_STRING", "DOUBLE_STRING", "SINGLE_STRING",
 
 
 def _position(text: str, offset: int) -> Tuple[int, int]:
+    """1-based line and column (in decoded characters) of ``offset``."""
     line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    line_start = text.rfind("\n", 0, offset) + 1
+    return line, len(_decoded(text[line_start:offset])) + 1
 
 
 def _libvirt_error(text: str, exc) -> SyntaxIssue:
