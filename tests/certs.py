@@ -169,3 +169,17 @@ def write_pair(directory: str, prefix: str, issued: Issued,
           cert_pem(issued.cert), mode)
     write(os.path.join(directory, f"{prefix}-key.pem"),
           key_pem(issued.key, password), mode)
+
+
+def crl_pem(issuer: Issued, revoked_serials: Sequence[int] = ()) -> bytes:
+    """A PEM CRL signed by ``issuer`` listing ``revoked_serials``."""
+    builder = (x509.CertificateRevocationListBuilder()
+               .issuer_name(issuer.cert.subject)
+               .last_update(NOW - DAY)
+               .next_update(NOW + 365 * DAY))
+    for serial in revoked_serials:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(serial).revocation_date(NOW - DAY).build())
+    crl = builder.sign(issuer.key, hashes.SHA256())
+    return crl.public_bytes(serialization.Encoding.PEM)

@@ -136,6 +136,19 @@ def _client_with(world, **issue_args) -> Dict[str, bytes]:
     return world.client_files(issued)
 
 
+def _own_ca(world, usage: Usage) -> Dict[str, bytes]:
+    """A server certificate issued by a CA made with ``usage``.
+
+    The CA's key is its own, so the ca-cert.pem of the case is this CA
+    and nothing else.
+    """
+    ca = certs.make_ca("odd CA", key_name="odd-ca", usage=usage)
+    leaf = certs.issue(DEST, SERVER_USAGE, ca, "server", san=[DEST])
+    return {"ca-cert.pem": certs.cert_pem(ca.cert),
+            "server-cert.pem": certs.cert_pem(leaf.cert),
+            "server-key.pem": certs.key_pem(leaf.key)}
+
+
 def _with_intermediate(world, where: str,
                        with_client: bool = False) -> Dict[str, bytes]:
     """A leaf issued by an intermediate CA kept in ``where``."""
@@ -229,10 +242,8 @@ CASES = (
         w.server_files(), server_cert=b"not a certificate\n")),
     Case("server-leaf-is-ca", "server", False, lambda w: _server_with(
         w, san=[DEST], usage=_usage(ca=True))),
-    Case("ca-not-a-ca", "server", False, lambda w: _server_with(
-        w, san=[DEST], issuer=certs.make_ca(
-            "flagless CA", key_name="flagless",
-            usage=Usage(ca=False, key_usage=("key_cert_sign",))))),
+    Case("ca-not-a-ca", "server", False, lambda w: _own_ca(
+        w, Usage(ca=False, key_usage=("key_cert_sign",)))),
     Case("server-purpose-client-critical", "server", False,
          lambda w: _server_with(w, san=[DEST], usage=_usage(
              purposes=("client",), purposes_critical=True))),
@@ -253,9 +264,12 @@ CASES = (
     Case("server-no-key-usage", "server", True, lambda w: _server_with(
         w, san=[DEST], usage=_usage(key_usage=None))),
     Case("ca-without-cert-sign-critical", "server", False,
-         lambda w: _server_with(w, san=[DEST], issuer=certs.make_ca(
-             "CA without keyCertSign", key_name="nosign",
-             usage=Usage(ca=True, key_usage=("crl_sign",))))),
+         lambda w: _own_ca(w, Usage(ca=True, key_usage=("crl_sign",)))),
+    Case("ca-without-cert-sign-noncritical", "server", False,
+         lambda w: _own_ca(w, Usage(ca=True, key_usage=("crl_sign",),
+                                    key_usage_critical=False))),
+    Case("ca-without-extensions", "server", False,
+         lambda w: _own_ca(w, Usage(ca=None, key_usage=None))),
     Case("server-usage-sign-only-noncritical", "server", False,
          lambda w: _server_with(w, san=[DEST], usage=_usage(
              key_usage=("key_cert_sign",), key_usage_critical=False))),
@@ -278,6 +292,21 @@ CASES = (
          lambda w: _with_intermediate(w, "cert")),
     Case("intermediate-missing", "server", False,
          lambda w: _with_intermediate(w, "nowhere")),
+    Case("ca-file-expired-extra", "server", False, lambda w: dict(
+        w.server_files(), **{"ca-cert.pem": w.ca_pem() + certs.cert_pem(
+            certs.make_ca("old CA", key_name="old-ca",
+                          not_before=NOW - 900 * DAY,
+                          not_after=NOW - DAY).cert)})),
+    Case("san-ip-only-cn-name", "server", False, lambda w: _server_with(
+        w, san=["127.0.0.1"])),
+    # QEMU 7.2 does not refuse its own revoked certificate.
+    Case("crl-revokes-server", "server", True, lambda w: dict(
+        w.server_files(), **{"ca-crl.pem": certs.crl_pem(
+            w.ca, [w.server.cert.serial_number])})),
+    Case("crl-revokes-another", "server", True, lambda w: dict(
+        w.server_files(), **{"ca-crl.pem": certs.crl_pem(w.ca, [12345])})),
+    Case("crl-garbage", "server", False, lambda w: dict(
+        w.server_files(), **{"ca-crl.pem": b"not a CRL\n"})),
     Case("ca-file-two-cas", "server", True, lambda w: dict(
         w.server_files(), **{"ca-cert.pem": certs.cert_pem(w.other_ca.cert)
                              + w.ca_pem()})),
@@ -344,6 +373,10 @@ CASES = (
     Case("client-purpose-server-critical", "client", False,
          lambda w: _client_with(w, usage=_usage(
              purposes=("server",), purposes_critical=True))),
+    Case("client-usage-sign-only-noncritical", "client", False,
+         lambda w: _client_with(w, usage=_usage(
+             key_usage=("key_cert_sign",), key_usage_critical=False,
+             purposes=("client",)))),
     Case("client-key-root-only", "client", False, lambda w: w.client_files(),
          modes={"client-key.pem": (0, 0, 0o600)}, needs_root=True),
     # -- a migration host: the same directory serves and connects --------
