@@ -503,6 +503,10 @@ def _qemu_access(ctx, key_path) -> Tuple[Optional[bool], str]:
         return None, ""
     host = ctx.host
     for parent in _parents(key_path):
+        if parent == "/" and not host.live:
+            # Under --root the tree's top directory is wherever the copy
+            # was unpacked; its mode says nothing about the host's "/".
+            continue
         try:
             info = host.stat(parent)
         except (OSError, HostPathError):

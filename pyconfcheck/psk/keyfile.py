@@ -395,7 +395,7 @@ def _identity_in_use(report: _Report, data: bytes, lines: Sequence[KeyLine],
                        f"no line for identity {shown}: the source cannot "
                        "load its credentials and the destination rejects "
                        f"every migration that sends it; add "
-                       f"\"{identity.decode('utf-8', 'replace')}:<key>\"")
+                       f"\"{_plain(identity)}:<key>\"")
         return client, server
 
     failures: Dict[str, Defect] = {}
@@ -478,7 +478,10 @@ def _identity_in_use(report: _Report, data: bytes, lines: Sequence[KeyLine],
 
 
 def _plain(identity: bytes) -> str:
-    return identity.decode("utf-8", "backslashreplace")
+    """The name for a suggested line, without quotes (masked like
+    ``show_name`` when it looks like a key)."""
+    shown = show_name(identity)
+    return shown[1:-1] if shown.startswith('"') else "<name>"
 
 
 def _weak(report: _Report, line: int, size: int, identity: bytes) -> None:

@@ -1,0 +1,178 @@
+"""``confcheck psk check`` and the promise that no key is ever printed."""
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from pyconfcheck.cli import main
+from tests.psk_variants import KEY_HEX, variants
+
+K = KEY_HEX.decode()
+
+#: a key no output may contain, in any case, in any part of 8 digits
+CANARY = "c4a7a11c0ffee5ca1ab1e5eed5b0a710ad5c4a7a11c0ffee5ca1ab1e5eed5b0a"
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def leaks(text):
+    lowered = text.lower()
+    return [CANARY[i:i + 8] for i in range(len(CANARY) - 7)
+            if CANARY[i:i + 8] in lowered]
+
+
+def canary_files():
+    """The canary as the key (and as a name) in every shape of line."""
+    c, u = CANARY.encode(), CANARY.upper().encode()
+    shapes = {
+        "valid": b"qemu:" + c + b"\n",
+        "upper": b"qemu:" + u + b"\n",
+        "crlf": b"qemu:" + c + b"\r\n",
+        "cr-only": b"backup:" + c + b"\rqemu:" + c + b"\r",
+        "space-after-colon": b"qemu: " + c + b"\n",
+        "trailing-space": b"qemu:" + c + b" ",
+        "0x": b"qemu:0x" + c + b"\n",
+        "odd": b"qemu:" + c + b"f\n",
+        "extra-field": b"qemu:" + c + b":" + c + b"\n",
+        "colon-bytes": b"qemu:" + b":".join(c[i:i + 2] for i in
+                                             range(0, 64, 2)) + b"\n",
+        "not-hex": b"qemu:" + c[:30] + b"zz" + c[32:] + b"\n",
+        "short": b"qemu:" + c[:6] + b"\n",
+        "weak": b"qemu:" + c[:16] + b"\n",
+        "duplicate": b"qemu:" + c + b"\nqemu:" + u + b"\n",
+        "hex-name": b"#71656d75:" + c + b"\nqemu:" + KEY_HEX + b"\n",
+        "nul": b"qemu:" + c[:20] + b"\0" + c[20:] + b"\n",
+        "bom": b"\xef\xbb\xbfqemu:" + c + b"\n",
+        "as-name": c + b":" + c + b"\n" + c + b":zz\n",
+        "as-identity-line": c + b"\n",
+        "other-identity": b"backup:" + c + b"\t\n",
+    }
+    for variant in variants():
+        shapes["variant-" + variant.name] = variant.data.replace(
+            KEY_HEX, c)
+    return shapes
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_no_key_in_any_output(tmp_path, fmt):
+    outputs = []
+    for name, data in canary_files().items():
+        path = tmp_path / f"{name}.psk"
+        path.write_bytes(data)
+        path.chmod(0o644)
+        result = invoke("psk", "check", "--format", fmt, "--identity",
+                        "qemu", "--identity", CANARY, str(path))
+        assert result.exit_code in (0, 1), (name, result.output)
+        outputs.append(result.output)
+    assert leaks("".join(outputs)) == []
+
+
+def test_no_key_in_the_main_run(debian_host):
+    directory = debian_host / "etc" / "pki" / "qemu-psk"
+    directory.mkdir(parents=True)
+    (debian_host / "etc" / "libvirt").mkdir()
+    (debian_host / "etc" / "libvirt" / "qemu.conf").write_text("")
+    outputs = []
+    for data in canary_files().values():
+        (directory / "keys.psk").write_bytes(data)
+        for fmt in ("text", "json"):
+            result = invoke("--root", str(debian_host), "--format", fmt)
+            outputs.append(result.output)
+    assert any("PSK0" in output for output in outputs)
+    assert leaks("".join(outputs)) == []
+
+
+def test_the_leak_detector_can_fail():
+    assert leaks("key " + CANARY[10:30].upper()) != []
+
+
+def test_clean_file_exits_0(tmp_path):
+    path = tmp_path / "keys.psk"
+    path.write_text(f"qemu:{K}\n")
+    path.chmod(0o640)
+
+    result = invoke("psk", "check", str(path))
+
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_errors_exit_1_with_exact_text(tmp_path):
+    path = tmp_path / "keys.psk"
+    path.write_text(f"qemu:{K}\r\nbackup:{K}\n")
+    path.chmod(0o600)
+
+    result = invoke("psk", "check", str(path))
+
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{path}:1:70: error PSK013: line 1, identity \"qemu\": the line "
+        "ends in CR LF (a Windows line end); the CR is read as part of the "
+        "key (both readers fail)\n")
+
+
+def test_warnings_exit_0_unless_strict(tmp_path):
+    path = tmp_path / "keys.psk"
+    path.write_text("qemu:a1b2c3d4e5f60718\n")
+    path.chmod(0o600)
+
+    assert invoke("psk", "check", str(path)).exit_code == 0
+    assert invoke("psk", "check", "--strict", str(path)).exit_code == 1
+
+
+def test_json_has_sides(tmp_path):
+    path = tmp_path / "keys.psk"
+    path.write_text(f"qemu:{K} ")
+    path.chmod(0o600)
+
+    result = invoke("psk", "check", "--format", "json", str(path))
+    document = json.loads(result.output)
+
+    assert [(f["line"], f["column"], f["code"], f.get("side"))
+            for f in document["findings"]] == [
+        (1, 0, "PSK024", None), (1, 70, "PSK014", "source")]
+    assert document["summary"] == {"error": 1, "warning": 0, "info": 1}
+
+
+def test_permissions_of_a_file_alone(tmp_path):
+    path = tmp_path / "keys.psk"
+    path.write_text(f"qemu:{K}\n")
+    path.chmod(0o666)
+
+    result = invoke("psk", "check", str(path))
+
+    assert result.exit_code == 0
+    assert [line.split(": ")[1] for line in result.output.splitlines()] == [
+        "warning PSK030", "warning PSK031"]
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda p: None, "no such file or directory"),
+    (lambda p: os.mkdir(p), "is a directory"),
+    (lambda p: os.mkfifo(p), "not a regular file"),
+    (lambda p: os.symlink(p, p), "too many levels of symbolic links"),
+])
+def test_bad_input_is_one_line_exit_2(tmp_path, make, reason):
+    path = str(tmp_path / "keys.psk")
+    make(path)
+
+    result = CliRunner().invoke(main, ["psk", "check", path])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"confcheck: {path}: {reason}\n"
+
+
+def test_huge_file_is_refused(tmp_path):
+    path = tmp_path / "keys.psk"
+    with open(path, "wb") as handle:
+        handle.truncate((16 << 20) + 1)
+
+    result = CliRunner().invoke(main, ["psk", "check",
+                                                       str(path)])
+
+    assert (result.exit_code, result.stderr) == (
+        2, f"confcheck: {path}: larger than 16 MiB\n")
