@@ -29,6 +29,7 @@ class Document:
         for entry in self.entries:
             self.by_name.setdefault(entry.name, []).append(entry)
         self._typed: Dict[str, tuple] = {}
+        self._lines: Optional[List[str]] = None
 
     @property
     def error(self) -> Optional[virconf.SyntaxIssue]:
@@ -70,8 +71,8 @@ class Document:
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, for excerpts."""
-        text = virconf.decode(self.data)
-        lines = text.split("\n")
-        if 1 <= line <= len(lines):
-            return lines[line - 1].rstrip("\r")
+        if self._lines is None:
+            self._lines = virconf.decode(self.data).split("\n")
+        if 1 <= line <= len(self._lines):
+            return self._lines[line - 1].rstrip("\r")
         return ""

@@ -1,0 +1,205 @@
+"""Side-by-side speed of confcheck and Augeas on the same qemu.conf files.
+
+Augeas with Debian's stock 9.0.0 lens is the fixed anchor; our own lens is
+reported beside it.  Every figure is a ratio measured in this one run, so
+the table means the same on any machine.  Usage:
+
+    python bench/run.py [--quick] [--json PATH]
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.normpath(os.path.join(REPO, "..", "shared"))
+STOCK_9 = os.path.join(SHARED, "corpus", "libvirt-9.0.0", "qemu.conf")
+CONFCHECK = os.path.join(REPO, ".venv", "bin", "confcheck")
+STOCK_LENS_DIR = "/usr/share/augeas/lenses"
+OUR_LENS_DIR = os.path.join(REPO, "lenses")
+
+AUGEAS_CAP_SECONDS = 60.0
+SIZES = (("66 KB", 66_000), ("650 KB", 650_000), ("2 MB", 2_000_000),
+         ("10 MiB", 10 * 1024 * 1024 - 4096))
+
+
+def _run(command, timeout=None):
+    """(seconds, peak RSS in KB, timed out) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    try:
+        subprocess.run(command, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                       timeout=timeout, check=False)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # ru_maxrss of children is the largest child so far: measure memory
+    # in a fresh helper process instead (see _peak_memory).
+    del before, after
+    return elapsed, timed_out
+
+
+def _peak_memory(command):
+    """Peak RSS (MB) of ``command``, read with GNU time."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%M"] + command,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, check=False)
+    try:
+        return int(result.stderr.strip().splitlines()[-1]) / 1024
+    except (ValueError, IndexError):
+        return float("nan")
+
+
+def _best_of(command, repeats, timeout=None):
+    times = []
+    for _ in range(repeats):
+        elapsed, timed_out = _run(command, timeout)
+        if timed_out:
+            return None
+        times.append(elapsed)
+    return min(times)
+
+
+def _host_tree(base, text):
+    conf_dir = os.path.join(base, "etc", "libvirt")
+    os.makedirs(conf_dir, exist_ok=True)
+    with open(os.path.join(conf_dir, "qemu.conf"), "w") as handle:
+        handle.write(text)
+    return base
+
+
+def _augtool(root, lens_dir):
+    commands = ("set /augeas/load/Q/lens Libvirtd_qemu.lns\n"
+                "set /augeas/load/Q/incl /etc/libvirt/qemu.conf\n"
+                "load\nprint /files/etc/libvirt/qemu.conf\n")
+    script = os.path.join(root, "augtool.cmds")
+    with open(script, "w") as handle:
+        handle.write(commands)
+    command = ["augtool", "-r", root, "--noautoload", "-f", script]
+    if lens_dir != STOCK_LENS_DIR:
+        # Searched before the standard directories, so our module wins.
+        command[1:1] = ["-I", lens_dir]
+    return command
+
+
+def _stock_lens_body():
+    """Settings and comments the stock 9.0.0 lens accepts, for growing."""
+    sys.path.insert(0, os.path.join(REPO, "tests"))
+    from confgen import uncomment_examples
+
+    stock = open(STOCK_9).read()
+    return stock + uncomment_examples(stock)
+
+
+def _grown(body, size):
+    copies = size // len(body) + 1
+    return (body * copies)[:size].rsplit("\n", 1)[0] + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repeats and no 10 MiB or 1,000 trees")
+    parser.add_argument("--json", default=os.path.join(
+        REPO, "bench", "results", "latest.json"))
+    args = parser.parse_args(argv)
+    repeats = 3 if args.quick else 5
+    work = tempfile.mkdtemp(prefix="confcheck-bench-")
+    rows = []
+    try:
+        stock_root = _host_tree(os.path.join(work, "stock"),
+                                open(STOCK_9).read())
+        conf = os.path.join(stock_root, "etc", "libvirt", "qemu.conf")
+
+        ours = _best_of([CONFCHECK, "--no-host", conf], repeats)
+        augeas = _best_of(_augtool(stock_root, STOCK_LENS_DIR), repeats)
+        our_lens = _best_of(_augtool(stock_root, OUR_LENS_DIR), repeats)
+        rows.append({"case": "a: cold run, stock 9.0.0 file",
+                     "confcheck_s": ours, "augeas_s": augeas,
+                     "our_lens_s": our_lens,
+                     "ratio": ours / augeas, "target": "<= 4x"})
+
+        body = _stock_lens_body()
+        for label, size in SIZES:
+            if args.quick and size > 3_000_000:
+                continue
+            root = _host_tree(os.path.join(work, label.replace(" ", "")),
+                              _grown(body, size))
+            conf = os.path.join(root, "etc", "libvirt", "qemu.conf")
+            ours = _best_of([CONFCHECK, "--no-host", conf], 1)
+            augeas = _best_of(_augtool(root, STOCK_LENS_DIR), 1,
+                              AUGEAS_CAP_SECONDS)
+            rows.append({
+                "case": f"b: {label}", "confcheck_s": ours,
+                "augeas_s": augeas,
+                "ratio": (augeas / ours) if augeas else None,
+                "target": ">= 20x faster at 650 KB; linear",
+                "confcheck_mb": _peak_memory([CONFCHECK, "--no-host",
+                                              conf])})
+
+        if not args.quick:
+            trees = []
+            for index in range(1000):
+                trees.append(_host_tree(os.path.join(work, f"t{index}"),
+                                        open(STOCK_9).read()))
+            command = [CONFCHECK, "--no-host"]
+            for tree in trees:
+                command += ["--host-tree", tree]
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, check=False)
+            ours = time.perf_counter() - start
+            start = time.perf_counter()
+            for tree in trees:
+                subprocess.run(_augtool(tree, STOCK_LENS_DIR),
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, check=False)
+            augeas = time.perf_counter() - start
+            rows.append({"case": "c: 1,000 host trees", "confcheck_s": ours,
+                         "augeas_s": augeas, "ratio": augeas / ours,
+                         "target": ">= 5x faster"})
+
+        rows.append({"case": "d: peak memory, stock file",
+                     "confcheck_mb": _peak_memory(
+                         [CONFCHECK, "--no-host", STOCK_9]),
+                     "target": "<= 60 MB (<= 200 MB at 10 MiB)"})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    _print(rows)
+    os.makedirs(os.path.dirname(args.json), exist_ok=True)
+    with open(args.json, "w") as handle:
+        json.dump({"rows": rows, "python": sys.version.split()[0],
+                   "cpus": os.cpu_count()}, handle, indent=2)
+    return 0
+
+
+def _fmt(value, unit=""):
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.3f}{unit}"
+    return f"{value}{unit}"
+
+
+def _print(rows):
+    print(f"{'case':<32} {'confcheck':>10} {'augeas':>10} {'ratio':>8} "
+          f"{'memory':>9}  target")
+    for row in rows:
+        print(f"{row['case']:<32} {_fmt(row.get('confcheck_s'), 's'):>10} "
+              f"{_fmt(row.get('augeas_s'), 's'):>10} "
+              f"{_fmt(row.get('ratio'), 'x'):>8} "
+              f"{_fmt(row.get('confcheck_mb'), 'MB'):>9}  {row['target']}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
