@@ -576,9 +576,13 @@ def _duplicates(report: _Report, data: bytes, lines: Sequence[KeyLine],
         earlier_key = server_lookup(data, name)
         this_key = _server_key(
             line.text + (b"\n" if line.has_newline else b""), line)
-        same = (earlier_key.key is not None and
-                earlier_key.key == this_key.key)
-        keys = "the same key" if same else "a different key"
+        if earlier_key.key is None or this_key.key is None:
+            # A broken key cannot be compared; say nothing about it.
+            keys = "a key"
+        elif earlier_key.key == this_key.key:
+            keys = "the same key"
+        else:
+            keys = "a different key"
         shown = show_name(name)
         if earlier_hex and not hex_written:
             used = (f"GnuTLS on the destination uses line {earlier.number}, "
