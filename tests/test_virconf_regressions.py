@@ -1,0 +1,137 @@
+"""Every disagreement the parser proof ever found, one named test each.
+
+Each case is the smallest input showing the difference, with the answer
+libvirt 9.0.0's ``libvirt.so.0`` gives, written out so that the test runs
+(and can fail) without libvirt installed; ``test_libvirt_still_agrees``
+asks the real library again when it is there.  The comment on each case
+names the generated file it was first seen in.
+"""
+
+import pytest
+
+from oracle import libvirt_conf
+from pyconfcheck.syntax.getters import SYNTAX, get
+from pyconfcheck.syntax.virconf import parse_bytes
+from virconf_proof import disagreements
+
+#: (name, input) of every regression, for the oracle re-check below.
+REGRESSIONS = []
+
+
+def regression(data: bytes):
+    """Register ``data`` as the input of the decorated regression test."""
+    def register(test):
+        REGRESSIONS.append((test.__name__, data))
+        return test
+    return register
+
+
+def _parse(data: bytes):
+    return parse_bytes(data, version=(9, 0))
+
+
+# First seen in confgen.generate(1, 274): libvirt keeps signed and unsigned
+# numbers in one 64-bit slot, and its int getter reads that slot as signed.
+INT_GETTER_WRAPS = b"keepalive_interval = 18446744073709551615\n"
+
+
+@regression(INT_GETTER_WRAPS)
+def test_int_getter_reads_a_huge_unsigned_number_as_signed():
+    (entry,) = _parse(INT_GETTER_WRAPS).entries
+
+    assert get(entry.value, "int", "keepalive_interval") == (-1, None)
+
+
+# First seen in confgen.generate(1, 56): the string-or-list getter hands a
+# list to the list getter, whose error is a syntax-class error.
+STRING_OR_LIST_WITH_NUMBER = b'security_driver = [ "selinux", 1 ]\n'
+
+
+@regression(STRING_OR_LIST_WITH_NUMBER)
+def test_string_or_list_getter_fails_a_list_with_a_number_as_a_list():
+    (entry,) = _parse(STRING_OR_LIST_WITH_NUMBER).entries
+    value, error = get(entry.value, "string_or_list", "security_driver")
+
+    assert value is None
+    assert error.message == (
+        "expected a string list for 'security_driver' parameter")
+    assert error.prefix == SYNTAX
+
+
+# First seen in confgen.generate(1, 1436): the value is copied as a C
+# string, so a NUL byte inside the quotes ends it.
+NUL_IN_STRING = b'user = "qemu\x00-ignored"\n'
+
+
+@regression(NUL_IN_STRING)
+def test_nul_byte_ends_a_quoted_string():
+    result = _parse(NUL_IN_STRING)
+
+    assert result.error is None
+    assert [(e.name, e.value.value) for e in result.entries] == [
+        ("user", "qemu")]
+
+
+# First seen in confgen.generate(2, 4943): an unterminated triple-quoted
+# string is scanned up to two *bytes* before the end of the file; the line
+# ends counted on the way give the line of the error.  "é" is two bytes.
+TRIPLE_LINE_IN_BYTES = b'a = """xy\n\xc3\xa9'
+
+
+@regression(TRIPLE_LINE_IN_BYTES)
+def test_unterminated_triple_string_line_counts_bytes():
+    error = _parse(TRIPLE_LINE_IN_BYTES).error
+
+    assert (error.message, error.line) == ("unterminated string", 2)
+
+
+# First seen in confgen.generate(3, 13166): a triple quote only opens a
+# string when seven *bytes* remain from its first quote.
+TRIPLE_NEEDS_SEVEN_BYTES = b'a = """\xc3\xa9\xc3\xa9'
+
+
+@regression(TRIPLE_NEEDS_SEVEN_BYTES)
+def test_triple_quote_opens_when_seven_bytes_remain():
+    error = _parse(TRIPLE_NEEDS_SEVEN_BYTES).error
+
+    assert (error.message, error.line, error.column) == (
+        "unterminated string", 1, 5)
+
+
+# The same rule the other way: six bytes are not enough, so the quotes
+# are an empty string followed by another string.
+TRIPLE_SIX_BYTES = b'a = """\xc3\xa9x'
+
+
+@regression(TRIPLE_SIX_BYTES)
+def test_triple_quote_does_not_open_with_six_bytes_left():
+    error = _parse(TRIPLE_SIX_BYTES).error
+
+    assert (error.message, error.line) == ("expecting a separator", 1)
+
+
+# Columns are in characters even though the grammar counts bytes.
+COLUMNS_AFTER_NON_ASCII = 'a = "é"; b = 1\n'.encode()
+
+
+@regression(COLUMNS_AFTER_NON_ASCII)
+def test_columns_count_characters_after_non_ascii_text():
+    result = _parse(COLUMNS_AFTER_NON_ASCII)
+
+    assert [(e.name, e.line, e.column, e.value.column)
+            for e in result.entries] == [("a", 1, 1, 5), ("b", 1, 10, 14)]
+
+
+@pytest.fixture(scope="module")
+def oracle():
+    try:
+        return libvirt_conf.load()
+    except libvirt_conf.OracleUnavailable as error:
+        pytest.skip("libvirt0 (libvirt.so.0) is needed as the oracle: %s"
+                    % error)
+
+
+@pytest.mark.parametrize("data", [data for _, data in REGRESSIONS],
+                         ids=[name for name, _ in REGRESSIONS])
+def test_libvirt_still_agrees(oracle, data):
+    assert disagreements(data, oracle) == []
