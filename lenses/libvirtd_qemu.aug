@@ -260,10 +260,11 @@ module Libvirtd_qemu =
  ************************************************************************)
 
   (* View: comment
-     A comment line, indented or not *)
+     A comment line, indented or not.  The text keeps its trailing blanks
+     and any CR but the one before the newline *)
   let comment =
     [ label "#comment" . del /[ \t]*#[ \t]*/ "# "
-      . store /([^ \t\r\n]([^\n]*[^\r\n])?)?/ . del /\r?\n/ "\n" ]
+      . store /([^ \t\r\n]|[^ \t\n][^\n]*[^\r\n])?/ . del /\r?\n/ "\n" ]
 
   (* View: empty *)
   let empty = [ label "#empty" . del /[ \t]*\r?\n/ "\n" ]

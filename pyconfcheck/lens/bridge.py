@@ -122,10 +122,33 @@ def _open(root: str, lens_dirs: Sequence[str], module: str):
     return aug, None
 
 
+def _get(aug, path: str) -> Optional[str]:
+    """A node's value; bytes that are not UTF-8 come back as surrogate
+    escapes, the way pyconfcheck's parser gives them."""
+    try:
+        value = aug.get(path)
+    except UnicodeDecodeError:
+        value = _get_latin1(aug, path)
+        return value.encode("latin-1").decode("utf-8", "surrogateescape")
+    # python-augeas gives b"" for an empty value
+    return "" if value == b"" else value
+
+
+def _get_latin1(aug, path: str) -> str:
+    import augeas
+
+    encoding = augeas.AUGENC
+    augeas.AUGENC = "latin-1"
+    try:
+        return aug.get(path)
+    finally:
+        augeas.AUGENC = encoding
+
+
 def _tree(aug, path: str) -> Tuple[Node, ...]:
     nodes = []
     for child in aug.match(path + "/*"):
-        nodes.append(Node(aug.label(child), aug.get(child),
+        nodes.append(Node(aug.label(child), _get(aug, child),
                           _tree(aug, child)))
     return tuple(nodes)
 
