@@ -122,3 +122,190 @@ def check_command(file, identities, fmt, strict):
     failing = {ERROR, WARNING} if strict else {ERROR}
     sys.exit(EXIT_FINDINGS if any(f.severity in failing for f in findings)
              else EXIT_OK)
+
+
+# -- issue 10: generate, fingerprint, compare -------------------------------
+
+
+def _host_and_doc(root, config):
+    """The host view and the qemu.conf (Document) of the host in question."""
+    from ..document import Document
+    from ..host import Host
+    from ..reader import ReadError, read_limited
+
+    host = Host(root or "/")
+    path = config or "/etc/libvirt/qemu.conf"
+    real = path if config else host.resolve(path)
+    try:
+        data = read_limited(real)
+    except ReadError:
+        if config:
+            raise
+        data = b""
+    return host, Document(data), path
+
+
+def _effective(host, doc, path):
+    """(PSK directory as the host names it, QEMU gid or None)."""
+    from .. import effective
+    from ..checks.context import CheckContext
+    from .check import DEFAULT_DIR, _explicit_dirs
+
+    ctx = CheckContext(path=path, doc=doc, host=host)
+    explicit = _explicit_dirs(ctx)
+    directory = explicit[0][2] if explicit else DEFAULT_DIR
+    _user, group, _why = effective.qemu_account(ctx)
+    gid = effective.resolve_group(host, group)
+    return directory, gid
+
+
+_root_option = click.option(
+    "--root", type=click.Path(file_okay=False),
+    help="Treat DIR as the host's / (paths, accounts, qemu.conf).")
+_config_option = click.option(
+    "--config", type=click.Path(dir_okay=False),
+    help="The qemu.conf naming the PSK directory (default: the host's "
+         "/etc/libvirt/qemu.conf).")
+
+
+@psk_group.command("generate")
+@click.option("--dir", "directory", metavar="DIR",
+              help="The key directory (default: the effective PSK directory "
+                   "of qemu.conf).")
+@click.option("--identity", default="qemu", show_default=True,
+              metavar="NAME")
+@click.option("--bytes", "size", type=int, default=32, show_default=True,
+              metavar="N", help="Key length (at least 16).")
+@click.option("--rotate", is_flag=True,
+              help="Replace the key of an identity that has one.")
+@click.option("--from", "from_file", type=click.Path(dir_okay=False),
+              metavar="FILE",
+              help="Take the identity's key from another keys.psk.")
+@_root_option
+@_config_option
+def generate_command(directory, identity, size, rotate, from_file, root,
+                     config):
+    """Add (or --rotate) a key in keys.psk, atomically; print no key.
+
+    A new file is 0640 root:<QEMU group>, a new directory 0750; an
+    existing file keeps its owner, group, mode, ACL and label, and every
+    other line byte for byte."""
+    from ..reader import ReadError
+    from . import generate as gen
+    from .fingerprint import fingerprint
+
+    try:
+        host, doc, config_path = _host_and_doc(root, config)
+    except ReadError as exc:
+        _fail(str(exc))
+    default_dir, gid = _effective(host, doc, config_path)
+    shown_dir = directory or default_dir
+    real_dir = host.resolve(shown_dir) if root else shown_dir
+
+    key = None
+    if from_file:
+        try:
+            key = gen.key_from_file(read_key_file(from_file), identity)
+        except (KeyFileError, gen.GenerateError) as exc:
+            _fail(str(exc))
+    try:
+        result = gen.generate(real_dir, identity, size, rotate, key, gid,
+                              shown_path=os.path.join(shown_dir, "keys.psk"))
+    except gen.GenerateError as exc:
+        _fail(str(exc))
+
+    raw = identity.encode("utf-8", "surrogateescape")
+    with open(os.path.join(real_dir, "keys.psk"), "rb") as handle:
+        written = keyfile.client_lookup(handle.read(), raw).key
+    made = [what for what, done in (("directory", result.created_dir),
+                                    ("file", result.created_file)) if done]
+    click.echo(f"{result.action} a {result.size}-byte key for identity "
+               f"{keyfile.show_name(raw)} in {result.path} (line "
+               f"{result.line}); fingerprint {fingerprint(raw, written)}"
+               + (f"; created the {' and the '.join(made)}" if made else ""))
+    if result.note:
+        click.echo(f"confcheck: note: {result.note}", err=True)
+
+
+def _key_file_for(file, directory, root, config):
+    if file and directory:
+        _fail("give FILE or --dir, not both")
+    if file:
+        return file, file
+    from ..reader import ReadError
+
+    try:
+        host, doc, config_path = _host_and_doc(root, config)
+    except ReadError as exc:
+        _fail(str(exc))
+    if not directory:
+        directory, _gid = _effective(host, doc, config_path)
+    shown = os.path.join(directory, "keys.psk")
+    return (host.resolve(shown) if root else shown), shown
+
+
+@psk_group.command("fingerprint")
+@click.argument("file", required=False, type=click.Path(dir_okay=True))
+@click.option("--dir", "directory", metavar="DIR",
+              help="The key directory (default: the effective one).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+              default="text", show_default=True)
+@_root_option
+@_config_option
+def fingerprint_command(file, directory, fmt, root, config):
+    """Per identity: line, key length and a fingerprint (never the key).
+
+    The fingerprint is the first 16 hex digits of SHA-256 over the identity,
+    a NUL byte and the key bytes.  Save the output and compare it on another
+    host with `confcheck psk compare`."""
+    from . import fingerprint as fp
+
+    real, shown = _key_file_for(file, directory, root, config)
+    try:
+        data = read_key_file(real)
+    except KeyFileError as exc:
+        _fail(str(exc).replace(real, shown, 1))
+    found = fp.entries(data)
+    render = fp.render_json if fmt == "json" else fp.render_text
+    click.echo(render(shown, found), nl=False)
+
+
+@psk_group.command("compare")
+@click.argument("a", type=click.Path(dir_okay=True))
+@click.argument("b", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+              default="text", show_default=True)
+def compare_command(a, b, fmt):
+    """Do two hosts share their keys?  A and B are key files or fingerprint
+    lists saved with `confcheck psk fingerprint`.
+
+    Exit 1 when an identity on both sides differs or cannot be compared
+    (a key under 16 bytes has no fingerprint)."""
+    import json
+
+    from . import fingerprint as fp
+
+    contents = []
+    for path in (a, b):
+        try:
+            contents.append(read_key_file(path))
+        except KeyFileError as exc:
+            _fail(str(exc))
+    saved = [fp.parse_saved(data) for data in contents]
+    if saved[0] is None and saved[1] is None:
+        sides = [fp.private_digests(data) for data in contents]
+    else:
+        sides = [found if found is not None else fp.as_fingerprints(data)
+                 for found, data in zip(saved, contents)]
+    rows = fp.compare(*sides)
+
+    if fmt == "json":
+        click.echo(json.dumps({"version": 1, "a": a, "b": b, "identities": [
+            {"identity": name, "verdict": verdict}
+            for name, verdict in rows]}, indent=2, ensure_ascii=False))
+    else:
+        width = max([len(name) for name, _ in rows] + [8])
+        for name, verdict in rows:
+            click.echo(f"{name:<{width}}  {verdict}")
+    bad = {fp.DIFFERENT, fp.UNKNOWN}
+    sys.exit(EXIT_FINDINGS if any(v in bad for _, v in rows) else EXIT_OK)

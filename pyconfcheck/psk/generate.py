@@ -1,0 +1,310 @@
+"""Writing keys.psk safely: the only code of confcheck that writes.
+
+What psktool gets wrong for libvirt (facts/psk.md section 3), and what is
+done here instead:
+
+* the entry is named ``qemu`` (QEMU's default identity), not after the
+  user who runs the command;
+* a new file is 0640 owned by root and the QEMU group (QEMU opens it
+  itself), a new directory 0750;
+* every other line is kept byte for byte: comments, blank lines, long
+  lines, a last line without a newline (which gets one, so the new entry
+  is not glued onto it);
+* the file is replaced atomically (a temporary file in the same
+  directory, fsync, rename), so a destination that re-reads it at every
+  handshake never sees a partial file; an existing file keeps its owner,
+  group, mode, ACL and SELinux label; a symlink is followed;
+* concurrent runs are serialised with a lock on the directory, and no
+  ``.tmp`` file left behind by a killed run can block the next one.
+"""
+
+import errno
+import fcntl
+import os
+import secrets
+import stat
+import tempfile
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+from . import keyfile
+
+DEFAULT_BYTES = 32
+MIN_BYTES = 16
+MAX_BYTES = 512
+FILE_MODE = 0o640
+DIR_MODE = 0o750
+#: extended attributes that carry an ACL or a security label
+_KEPT_XATTRS = ("system.posix_acl_access", "security.selinux")
+
+
+class GenerateError(Exception):
+    """A refusal; ``str()`` says why, in one line, without key material."""
+
+
+@dataclass(frozen=True)
+class Result:
+    path: str
+    line: int
+    size: int
+    action: str          # "added", "rotated"
+    created_file: bool
+    created_dir: bool
+    #: a note when ownership could not be set (not running as root)
+    note: Optional[str] = None
+
+
+def identity_problem(identity: str) -> Optional[str]:
+    """Why ``identity`` cannot be used by both readers, or None."""
+    raw = identity.encode("utf-8", "surrogateescape")
+    if not raw:
+        return "an empty identity cannot be sent in a handshake"
+    if b":" in raw:
+        return ("it contains ':', which GnuTLS on the destination takes as "
+                "the end of the name")
+    if raw.startswith(b"#"):
+        return ("it starts with '#', which GnuTLS on the destination takes "
+                "as a hex-encoded name")
+    if any(byte < 0x20 or byte == 0x7f for byte in raw):
+        return "it contains control characters (a newline, a tab, a NUL...)"
+    if raw != raw.strip(b" "):
+        return "it starts or ends with a space"
+    if len(raw) > keyfile.SAFE_IDENTITY_BYTES:
+        return (f"it is {len(raw)} bytes long; keep names within "
+                f"{keyfile.SAFE_IDENTITY_BYTES}")
+    return None
+
+
+def key_from_file(data: bytes, identity: str) -> bytes:
+    """The key both readers take for ``identity`` from another keys.psk."""
+    raw = identity.encode("utf-8", "surrogateescape")
+    client = keyfile.client_lookup(data, raw)
+    server = keyfile.server_lookup(data, raw)
+    if client.line is None and server.line is None:
+        raise GenerateError(f"no line for identity "
+                            f"{keyfile.show_name(raw)} in the --from file")
+    if not (client.works and server.works) or client.key != server.key:
+        raise GenerateError(
+            f"the --from file's line for identity {keyfile.show_name(raw)} "
+            "is not usable by both QEMU and GnuTLS; run `confcheck psk "
+            "check` on it")
+    if len(client.key) < MIN_BYTES:
+        raise GenerateError(
+            f"the --from file's key for identity {keyfile.show_name(raw)} "
+            f"is only {len(client.key)} bytes; at least {MIN_BYTES} are "
+            "needed")
+    return client.key
+
+
+def _entry_lines(data: bytes, raw: bytes):
+    """(plain line numbers, #hex line numbers) naming ``raw``."""
+    plain, hexed = [], []
+    for line in keyfile.split_lines(data):
+        text = line.text
+        if text.startswith(raw + b":"):
+            plain.append(line.number)
+        elif text.startswith(b"#") and b":" in text:
+            if keyfile.hex_name(text[1:].split(b":", 1)[0]) == raw:
+                hexed.append(line.number)
+    return plain, hexed
+
+
+def updated_content(data: bytes, identity: str, key: bytes,
+                    rotate: bool) -> Tuple[bytes, int, str]:
+    """The new file content, the entry's line number and what was done.
+
+    Only the entry's own line changes (or a line is added); every other
+    byte stays.  A last line without a newline gets one.
+    """
+    raw = identity.encode("utf-8", "surrogateescape")
+    entry = raw + b":" + key.hex().encode("ascii")
+    plain, hexed = _entry_lines(data, raw)
+    shown = keyfile.show_name(raw)
+
+    if hexed:
+        raise GenerateError(
+            f"line {hexed[0]} holds identity {shown} in its #hex form, "
+            "which only the destination reads; remove that line first")
+    if plain and not rotate:
+        raise GenerateError(
+            f"identity {shown} already has a key on line {plain[0]}; use "
+            "--rotate to replace it")
+    if not plain and rotate:
+        raise GenerateError(f"identity {shown} has no key to rotate; leave "
+                            "out --rotate to add one")
+
+    if plain:
+        lines = data.split(b"\n")
+        target = plain[0] - 1
+        lines[target] = entry
+        return b"\n".join(lines), plain[0], "rotated"
+
+    if data and not data.endswith(b"\n"):
+        data += b"\n"
+    number = data.count(b"\n") + 1
+    return data + entry + b"\n", number, "added"
+
+
+def _lock(directory: str) -> int:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _copy_metadata(source: os.stat_result, source_path: str, fd: int,
+                   note: list) -> None:
+    """Owner, group, mode, ACL and label of the file being replaced."""
+    try:
+        os.fchown(fd, source.st_uid, source.st_gid)
+    except PermissionError:
+        if (source.st_uid, source.st_gid) != (os.getuid(), os.getgid()):
+            note.append("could not keep the file's owner and group (not "
+                        "running as root)")
+    os.fchmod(fd, stat.S_IMODE(source.st_mode))
+    for name in _KEPT_XATTRS:
+        try:
+            value = os.getxattr(source_path, name)
+        except OSError:
+            continue
+        try:
+            os.setxattr(fd, name, value)
+        except OSError:
+            note.append(f"could not keep the {name.split('.')[1]} attribute")
+
+
+def _new_file_metadata(fd: int, gid: Optional[int], note: list) -> None:
+    os.fchmod(fd, FILE_MODE)
+    if gid is None:
+        note.append("the QEMU group is unknown; set the file's group to it")
+        return
+    try:
+        os.fchown(fd, 0, gid)
+    except PermissionError:
+        note.append(f"could not give the file to root:{gid} (not running "
+                    "as root); do it with chown")
+
+
+def write_atomically(path: str, content: bytes, gid: Optional[int]) -> Tuple[
+        bool, Optional[str]]:
+    """Replace ``path`` (following a symlink) by ``content``.
+
+    Returns (whether the file was created, a note for the user or None).
+    """
+    real = os.path.realpath(path)
+    directory = os.path.dirname(real)
+    note: list = []
+    try:
+        existing = os.stat(real)
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise GenerateError(f"{path} is not a regular file")
+
+    fd, temporary = tempfile.mkstemp(prefix=".keys.psk.", dir=directory)
+    try:
+        if existing is not None:
+            _copy_metadata(existing, real, fd, note)
+        else:
+            _new_file_metadata(fd, gid, note)
+        view = memoryview(content)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.rename(temporary, real)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+    dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return existing is None, "; ".join(note) or None
+
+
+def make_directory(directory: str, gid: Optional[int]) -> Tuple[
+        bool, Optional[str]]:
+    """Create the key directory 0750 root:<qemu group> if it is missing."""
+    if os.path.isdir(directory):
+        return False, None
+    if os.path.lexists(directory):
+        raise GenerateError(f"{directory} exists and is not a directory")
+    parent = os.path.dirname(directory.rstrip("/"))
+    if parent and not os.path.isdir(parent):
+        os.makedirs(parent, 0o755)
+    os.mkdir(directory, DIR_MODE)
+    os.chmod(directory, DIR_MODE)
+    if gid is None:
+        return True, "the QEMU group is unknown; set the directory's group"
+    try:
+        os.chown(directory, 0, gid)
+    except PermissionError:
+        return True, (f"could not give the directory to root:{gid} (not "
+                      "running as root)")
+    return True, None
+
+
+def generate(directory: str, identity: str = "qemu",
+             size: int = DEFAULT_BYTES, rotate: bool = False,
+             key: Optional[bytes] = None, gid: Optional[int] = None,
+             shown_path: Optional[str] = None) -> Result:
+    """Add (or with ``rotate`` replace) the key of ``identity``.
+
+    ``directory`` is a real path on this machine; ``shown_path`` the name
+    to use in messages (the host's view under --root).  ``key`` comes from
+    ``--from``; otherwise ``size`` random bytes from the OS.
+    """
+    problem = identity_problem(identity)
+    if problem is not None:
+        raise GenerateError(f"identity {keyfile.show_name(identity.encode())}"
+                            f" refused: {problem}")
+    if key is None:
+        if size < MIN_BYTES:
+            raise GenerateError(f"a key of {size} bytes is too weak; use at "
+                                f"least {MIN_BYTES} (default "
+                                f"{DEFAULT_BYTES})")
+        if size > MAX_BYTES:
+            raise GenerateError(f"a key of {size} bytes is more than "
+                                f"{MAX_BYTES}; {DEFAULT_BYTES} is plenty")
+        key = secrets.token_bytes(size)
+
+    created_dir, dir_note = make_directory(directory, gid)
+    path = os.path.join(directory, "keys.psk")
+    lock = _lock(directory)
+    try:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(keyfile_limit() + 1)
+        except FileNotFoundError:
+            data = b""
+        except IsADirectoryError:
+            raise GenerateError(f"{shown_path or path} is a directory")
+        if len(data) > keyfile_limit():
+            raise GenerateError(f"{shown_path or path} is too large")
+        content, line, action = updated_content(data, identity, key, rotate)
+        created_file, file_note = write_atomically(path, content, gid)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ELOOP:
+            reason = "too many levels of symbolic links"
+        raise GenerateError(f"{shown_path or path}: {reason}") from None
+    finally:
+        os.close(lock)
+    notes = "; ".join(n for n in (dir_note, file_note) if n) or None
+    return Result(shown_path or path, line, len(key), action, created_file,
+                  created_dir, notes)
+
+
+def keyfile_limit() -> int:
+    from .check import MAX_KEY_FILE
+
+    return MAX_KEY_FILE
