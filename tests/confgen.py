@@ -27,6 +27,9 @@ from pyconfcheck.settings import (
 
 _NAMES = tuple(setting.name for setting in SETTINGS)
 _KIND_BY_NAME = {setting.name: setting.kind for setting in SETTINGS}
+#: The documented example values (what an admin most often writes).
+_EXAMPLE_BY_NAME = {setting.name: setting.example for setting in SETTINGS
+                    if setting.example}
 
 #: Characters that are ordinary data inside every quote style but mean
 #: something outside one: the parser must not be fooled by them.
@@ -157,7 +160,10 @@ def _statement(rng: random.Random) -> Tuple[str, bool]:
     """A ``name = value`` statement, and whether it may take a comment."""
     name = rng.choice(_NAMES) if rng.random() < 0.85 else _unknown_name(rng)
     kind = _KIND_BY_NAME.get(name, STRING)
-    value = value_for(rng, kind)
+    if name in _EXAMPLE_BY_NAME and rng.random() < 0.25:
+        value = _EXAMPLE_BY_NAME[name]
+    else:
+        value = value_for(rng, kind)
     before = rng.choice(("", "", " ", "\t", "  "))
     after = rng.choice((" ", " ", "", "\t"))
     return before + name + after + "=" + after + value, True
