@@ -208,3 +208,22 @@ class Oracle:
         self._put("clean-client", clean_client_file(identity, key))
         return self._handshake(self.dirs["clean-client"], identity,
                                self.servers["variant"])
+
+
+def pair_handshake(oracle: Oracle, source_data: bytes,
+                   destination_data: bytes, identity: str) -> Outcome:
+    """A source with ``source_data`` against a destination with
+    ``destination_data``, both as written (nothing cleaned)."""
+    oracle._put("clean-client", source_data)
+    oracle._put("variant", destination_data)
+    return oracle._handshake(oracle.dirs["clean-client"], identity,
+                             oracle.servers["variant"])
+
+
+def handshake_with_served_dir(oracle: Oracle, source_data: bytes,
+                              identity: str) -> Outcome:
+    """A source with ``source_data`` against the destination's directory
+    as it is now (``oracle.dirs["variant"]``, written by the caller)."""
+    oracle._put("clean-client", source_data)
+    return oracle._handshake(oracle.dirs["clean-client"], identity,
+                             oracle.servers["variant"])
