@@ -1,15 +1,16 @@
 """The check as a plain function: what the CLI (and tests) call."""
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import BinaryIO, Iterable, List, Optional, Sequence, Tuple
 
 from . import checks
 from .checks.context import CheckContext
 from .document import Document
 from .findings import ERROR, Finding
 from .host import Host
-from .reader import MAX_CONFIG_SIZE, read_limited
+from .reader import MAX_CONFIG_SIZE, ReadError, read_limited
 
 DEFAULT_CONFIG = "/etc/libvirt/qemu.conf"
 
@@ -28,7 +29,11 @@ class Options:
 @dataclass
 class Report:
     findings: List[Finding] = field(default_factory=list)
+    #: the path findings name -> (Document, its lines), for excerpts and
+    #: suppression comments
     documents: dict = field(default_factory=dict)
+    #: one line each for inputs that could not be read
+    read_errors: List[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -61,3 +66,99 @@ def default_config_path(options: Options) -> str:
     if options.root:
         return os.path.join(options.root, DEFAULT_CONFIG.lstrip("/"))
     return DEFAULT_CONFIG
+
+
+@dataclass(frozen=True)
+class Input:
+    """One qemu.conf to check.
+
+    ``path`` is the file read (``"-"``: ``stdin``); ``label`` the path that
+    findings name and checks treat as the file's place on the host (the
+    ``--as`` path); ``root`` overrides ``Options.root`` (``--host-tree``).
+    """
+
+    path: str
+    label: Optional[str] = None
+    root: Optional[str] = None
+
+    @property
+    def name(self) -> str:
+        if self.label:
+            return self.label
+        return "<stdin>" if self.path == "-" else self.path
+
+
+def host_tree_input(directory: str) -> Input:
+    """DIR/etc/libvirt/qemu.conf, checked with DIR as the host's root."""
+    path = os.path.join(directory, DEFAULT_CONFIG.lstrip("/"))
+    return Input(path=path, root=directory)
+
+
+def read_input(item: Input, stdin: Optional[BinaryIO] = None) -> bytes:
+    if item.path == "-":
+        stream = stdin
+        if stream is None:
+            import sys
+
+            stream = sys.stdin.buffer
+        try:
+            return stream.read(MAX_CONFIG_SIZE + 1)
+        except OSError as exc:
+            raise ReadError(f"<stdin>: {exc.strerror or exc}") from None
+    return read_limited(item.path)
+
+
+def source_lines(document: Document) -> Sequence[str]:
+    """The file's lines as libvirt numbers them (decoded, CR kept off)."""
+    from .syntax import virconf
+
+    text = virconf.decode(document.data)
+    return [line[:-1] if line.endswith("\r") else line
+            for line in text.split("\n")]
+
+
+def check_inputs(inputs: Iterable[Input], options: Options,
+                 selection=None, stdin: Optional[BinaryIO] = None) -> Report:
+    """Check every input; unreadable ones become ``read_errors``.
+
+    One process and one parser for all of them: the Lark parser is built
+    on first use and reused, so a fleet of host trees costs one start-up.
+    ``selection`` (pyconfcheck.selection.Selection) filters the findings
+    and applies suppression comments; None keeps every finding.
+    """
+    report = Report()
+    raw: List[Finding] = []
+    for item in inputs:
+        try:
+            data = read_input(item, stdin)
+        except ReadError as exc:
+            report.read_errors.append(str(exc))
+            continue
+
+        item_options = options
+        if item.root is not None:
+            item_options = dataclasses.replace(options, root=item.root)
+        findings, document = check_bytes(data, item.name, item_options)
+        raw.extend(_scrubbed(findings, document))
+        report.documents[item.name] = (document, source_lines(document))
+
+    if selection is None:
+        report.findings = sorted(raw, key=Finding.sort_key)
+    else:
+        from . import selection as selection_module
+
+        report.findings = selection_module.apply(raw, selection,
+                                                 report.documents)
+    return report
+
+
+def _scrubbed(findings: List[Finding], document: Document) -> List[Finding]:
+    """Findings with any password value taken out of their messages."""
+    from .report import redact
+
+    secrets = redact.secret_values(document)
+    if not secrets:
+        return findings
+    return [dataclasses.replace(finding,
+                                message=redact.scrub(finding.message, secrets))
+            for finding in findings]

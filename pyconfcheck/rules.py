@@ -18,6 +18,7 @@ RULE_MODULES = (
     "pyconfcheck.psk.check",
     "pyconfcheck.tls.check",
     "pyconfcheck.lens.check",
+    "pyconfcheck.checks.meta",
 )
 
 

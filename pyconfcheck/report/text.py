@@ -1,37 +1,62 @@
-"""``path:line:col: severity code: message`` plus the line and a caret."""
+"""``path:line:col: severity code: message`` plus the line and a caret.
 
-import re
+The line shown is the file's own, with any password value masked (see
+redact.py); file-level findings (line 0) have no line to show.
+"""
 
-# A password setting's value never reaches the output, whatever the
-# finding on its line is about.
-_SECRET_LINE = re.compile(r"^(\s*(?:vnc|spice|rdp)_password\s*=).*$")
+from . import lines_of, redact
 
-_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m",
+           "info": "\033[1;36m"}
+_BOLD = "\033[1m"
 _RESET = "\033[0m"
+
+INDENT = "    "
 
 
 def render(findings, sources, stream, color=False):
-    """``sources`` maps a path to a callable giving a line's text."""
     for finding in findings:
-        severity = finding.severity
+        stream.write(format_finding(finding, color) + "\n")
+
+        excerpt = _excerpt(finding, lines_of(sources, finding.path), color)
+        if excerpt:
+            stream.write(excerpt)
+
+
+def format_finding(finding, color=False):
+    location = (f"{redact.printable(finding.path)}:{finding.line}:"
+                f"{finding.column}:")
+    severity = finding.severity
+    code = finding.code
+    if color:
+        location = f"{_BOLD}{location}{_RESET}"
+        severity = f"{_COLORS.get(severity, '')}{severity}{_RESET}"
+        code = f"{_BOLD}{code}{_RESET}"
+    message = redact.printable(finding.message)
+    return f"{location} {severity} {code}: {message}"
+
+
+def _excerpt(finding, lines, color):
+    if lines is None or not finding.show_source or finding.line < 1:
+        return ""
+    shown = redact.source_line(lines, finding.line)
+    if not shown:
+        return ""
+
+    text = shown.expandtabs(1)
+    out = f"{INDENT}{text}\n"
+    if finding.column >= 1:
+        # The caret sits under the same character even when escapes made
+        # the shown prefix longer than the raw one.
+        raw_prefix = lines[finding.line - 1][:finding.column - 1]
+        offset = min(len(redact.printable(raw_prefix).expandtabs(1)),
+                     len(text))
+        # Pointing into a masked value would tell its length.
+        hidden_at = text.find(redact.HIDDEN)
+        if 0 <= hidden_at < offset:
+            offset = hidden_at
+        caret = "^"
         if color:
-            severity = f"{_COLORS.get(severity, '')}{severity}{_RESET}"
-        stream.write(f"{finding.path}:{finding.line}:{finding.column}: "
-                     f"{severity} {finding.code}: {finding.message}\n")
-        line_of = sources.get(finding.path)
-        if not finding.show_source or line_of is None or finding.line < 1:
-            continue
-        text = line_of(finding.line)
-        if not text or _holds_secret(finding):
-            continue
-        text = _SECRET_LINE.sub(r"\1 <hidden>", text)
-        stream.write(f"    {text.expandtabs(1)}\n")
-        if finding.column >= 1:
-            stream.write("    " + " " * (finding.column - 1) + "^\n")
-
-
-def _holds_secret(finding):
-    from .. import settings
-
-    setting = settings.lookup(finding.setting or "")
-    return setting is not None and setting.secret
+            caret = f"{_COLORS.get(finding.severity, '')}^{_RESET}"
+        out += INDENT + " " * offset + caret + "\n"
+    return out

@@ -1,0 +1,90 @@
+"""Keeping passwords and terminal tricks out of every report.
+
+Three guards, used by all formats:
+
+* ``source_line`` masks the value of any password-like assignment on an
+  echoed line (wherever it sits on the line, after ``;`` too, and also for
+  misspelt names such as ``vnc_pasword``) and hides the line below such a
+  name entirely, since a broken assignment may spill its value there;
+* ``secret_values`` / ``scrub`` remove the literal value of password-like
+  settings from finding messages, whatever check wrote them;
+* ``printable`` turns control characters and undecodable bytes into
+  visible escapes, so a config line cannot move the cursor, recolour the
+  terminal or break the output encoding.
+"""
+
+import re
+from typing import Iterable, List, Optional, Sequence
+
+HIDDEN = "<hidden>"
+
+# vnc_password and friends, misspellings of them, and anything named like
+# a passphrase; the *_secret_uuid settings only name a libvirt secret
+# object and stay visible.
+_SECRET_NAME = re.compile(
+    r"[A-Za-z0-9_]*(?:pas+w|pwd|passphrase|secret(?!_uuid\b))[A-Za-z0-9_]*",
+    re.IGNORECASE)
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+# Values shorter than this are not scrubbed from messages: replacing "1"
+# everywhere would make messages unreadable, and checks never quote
+# password values anyway (this is the second line of defence).
+_MIN_SCRUB_LENGTH = 3
+
+
+def is_secret_name(name: str) -> bool:
+    return bool(_SECRET_NAME.fullmatch(name or ""))
+
+
+def source_line(lines: Sequence[str], number: int) -> Optional[str]:
+    """Line ``number`` (1-based) safe to print, or None to print nothing."""
+    if not 1 <= number <= len(lines):
+        return None
+    text = lines[number - 1]
+    match = _SECRET_NAME.search(text)
+    if match is not None:
+        text = text[:match.end()] + " " + HIDDEN
+    elif number > 1 and _SECRET_NAME.search(lines[number - 2]):
+        return None
+    return printable(text)
+
+
+def printable(text: str) -> str:
+    """Control characters and undecodable bytes as visible escapes."""
+    def escape(match):
+        char = match.group(0)
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte kept by surrogateescape
+            return f"\\x{code - 0xDC00:02x}"
+        return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
+def secret_values(document) -> List[str]:
+    """Literal values of password-like assignments in a parsed document."""
+    values: List[str] = []
+    for entry in getattr(document, "entries", ()):
+        if is_secret_name(entry.name):
+            values.extend(_strings(entry.value))
+    return [value for value in values if len(value) >= _MIN_SCRUB_LENGTH]
+
+
+def _strings(value) -> Iterable[str]:
+    if isinstance(value.value, list):
+        for item in value.value:
+            yield from _strings(item)
+    elif isinstance(value.value, str):
+        yield value.value
+    elif value.literal:
+        yield value.literal
+    else:
+        yield str(value.value)
+
+
+def scrub(message: str, secrets: Iterable[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret in message:
+            message = message.replace(secret, HIDDEN)
+    return message
