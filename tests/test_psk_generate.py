@@ -279,7 +279,7 @@ def test_fingerprint_text_and_json(tmp_path):
         '"weak"  line 2  8 bytes  -  # no fingerprint: the key is only 8 '
         "bytes; a fingerprint of so short a key could be brute-forced\n")
     assert data["identities"][0] == {
-        "identity": '"qemu"', "line": 1, "bytes": 32,
+        "identity": "qemu", "line": 1, "bytes": 32,
         "fingerprint": print_, "warning": None}
     assert K not in text.output and "a1b2c3d4" not in text.output
 
@@ -363,3 +363,14 @@ def test_rotating_another_identity_never_breaks_a_handshake():
 
     assert [o.message for o in outcomes if not o.works] == []
     assert failures[0][1] > 25
+
+
+def test_compare_reads_a_list_from_standard_input(tmp_path):
+    a = tmp_path / "a.psk"
+    a.write_bytes(b"qemu:" + KEY_HEX + b"\n")
+    listing = invoke("psk", "fingerprint", str(a)).output
+
+    result = CliRunner().invoke(main, ["psk", "compare", str(a), "-"],
+                                input=listing)
+
+    assert (result.exit_code, result.output) == (0, '"qemu"    same\n')

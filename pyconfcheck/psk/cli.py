@@ -270,6 +270,14 @@ def fingerprint_command(file, directory, fmt, root, config):
     click.echo(render(shown, found), nl=False)
 
 
+def _read_stdin() -> bytes:
+    """A fingerprint list piped in (``ssh hv1 confcheck psk fingerprint``)."""
+    data = sys.stdin.buffer.read(MAX_KEY_FILE + 1)
+    if len(data) > MAX_KEY_FILE:
+        raise KeyFileError(f"-: larger than {MAX_KEY_FILE >> 20} MiB")
+    return data
+
+
 @psk_group.command("compare")
 @click.argument("a", type=click.Path(dir_okay=True))
 @click.argument("b", type=click.Path(dir_okay=True))
@@ -277,7 +285,8 @@ def fingerprint_command(file, directory, fmt, root, config):
               default="text", show_default=True)
 def compare_command(a, b, fmt):
     """Do two hosts share their keys?  A and B are key files or fingerprint
-    lists saved with `confcheck psk fingerprint`.
+    lists saved with `confcheck psk fingerprint` ("-" reads standard
+    input).
 
     Exit 1 when an identity on both sides differs or cannot be compared
     (a key under 16 bytes has no fingerprint)."""
@@ -288,7 +297,8 @@ def compare_command(a, b, fmt):
     contents = []
     for path in (a, b):
         try:
-            contents.append(read_key_file(path))
+            contents.append(_read_stdin() if path == "-"
+                            else read_key_file(path))
         except KeyFileError as exc:
             _fail(str(exc))
     saved = [fp.parse_saved(data) for data in contents]

@@ -135,9 +135,24 @@ def render_text(path: str, found: List[Entry]) -> str:
 
 
 def render_json(path: str, found: List[Entry]) -> str:
-    document = {"version": 1, "file": path,
-                "identities": [asdict(entry) for entry in found]}
+    items = []
+    for entry in found:
+        item = asdict(entry)
+        item["identity"] = _unquote(entry.identity)
+        items.append(item)
+    document = {"version": 1, "file": path, "identities": items}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _unquote(shown: str) -> str:
+    """JSON carries the name itself; text quotes it (``show_name``)."""
+    return shown[1:-1] if shown.startswith('"') else shown
+
+
+def _requote(name: str) -> str:
+    if name.startswith("<a name of ") and name.endswith(">"):
+        return name
+    return '"' + name + '"'
 
 
 def parse_saved(data: bytes) -> Optional[Dict[str, Optional[str]]]:
@@ -148,7 +163,7 @@ def parse_saved(data: bytes) -> Optional[Dict[str, Optional[str]]]:
     if stripped.startswith("{"):
         try:
             document = json.loads(text)
-            return {item["identity"]: item.get("fingerprint")
+            return {_requote(item["identity"]): item.get("fingerprint")
                     for item in document["identities"]}
         except (ValueError, KeyError, TypeError):
             return None
