@@ -22,7 +22,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 # that a plain check does not pay for them.
 _LAZY_COMMANDS = {
     "psk": ("pyconfcheck.psk.cli", "psk_group"),
-    "tree": ("pyconfcheck.lens.cli", "tree_command"),
+    "tree": ("pyconfcheck.mirror.cli", "tree_command"),
     "show": ("pyconfcheck.show", "show_command"),
 }
 
