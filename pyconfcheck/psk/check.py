@@ -14,6 +14,7 @@ settings check says so) and ignored here, as libvirt ignores them; a
 import errno
 import os
 import stat
+import textwrap
 from typing import Iterable, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
@@ -51,7 +52,7 @@ def _rule(code, name, severity, stage, summary, body):
 def _line_rule(code, name, summary, why, failing, passing, fix,
                severity=ERROR):
     return _rule(code, name, severity, STAGE_MIGRATION, summary, f"""\
-{why}
+{textwrap.fill(why, 76)}
 
 {_HOW_KEYS_ARE_READ}
 Failing:
@@ -62,7 +63,7 @@ Passing:
 
     {passing}
 
-Fix: {fix}
+{textwrap.fill("Fix: " + fix, 76)}
 """)
 
 
