@@ -374,3 +374,24 @@ def test_compare_reads_a_list_from_standard_input(tmp_path):
                                 input=listing)
 
     assert (result.exit_code, result.output) == (0, '"qemu"    same\n')
+
+
+def test_existing_acl_is_kept(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("setfacl") is None or shutil.which("getfacl") is None:
+        pytest.skip("needs setfacl and getfacl (the acl package)")
+    keys = tmp_path / "keys.psk"
+    keys.write_bytes(b"backup:" + OTHER_HEX + b"\n")
+    keys.chmod(0o600)
+    done = subprocess.run(["setfacl", "-m", "u:64055:r", str(keys)],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("this file system takes no POSIX ACLs")
+
+    gen.generate(str(tmp_path))
+
+    acl = subprocess.run(["getfacl", "-c", str(keys)], capture_output=True,
+                         text=True).stdout
+    assert "user:64055:r--" in acl.splitlines()
