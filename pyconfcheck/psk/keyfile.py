@@ -16,7 +16,6 @@ file with CR-only line ends is one line; columns are 1-based byte offsets.
 Nothing here puts key material into a message.
 """
 
-import string
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -650,11 +649,3 @@ def analyse(data: bytes, identities: Sequence[str], path: str
     report.findings.sort(key=Finding.sort_key)
     return report.findings
 
-
-def printable_identity(name: str) -> bool:
-    """True for an identity both readers can use as a plain line."""
-    raw = name.encode("utf-8", "surrogateescape")
-    return (bool(raw) and not needs_hex_form(raw) and
-            len(raw) <= SAFE_IDENTITY_BYTES and
-            all(char in string.printable and char not in "\t\n\r\x0b\x0c"
-                or ord(char) > 127 for char in name))
