@@ -49,7 +49,9 @@ About: Limits
   Read by libvirt but not by this lens (pinned by "= *" tests):
     - triple-quoted strings ("""text""");
     - two settings on one line (a = 1; b = 2);
-    - a last line without a newline;
+    - a last line without a newline, in text given to the lens itself
+      (augparse); Augeas adds the newline when it loads a file and takes
+      it away again when it saves one;
     - a lone CR as a line end;
     - nested lists (in a setting the table does not know);
     - a string holding both quote characters.
@@ -60,10 +62,14 @@ About: Limits
   A setting given twice gives two nodes; libvirt uses the first.
 
 About: Speed
-  The names a generic entry may have are written as one regex, built
-  from the trie of known names, rather than as the name regex minus the
-  known names: Augeas would turn the subtraction into a regex tens of
-  kilobytes long, type-check it for seconds and load seven times slower.
+  The names a generic entry may have are one regex written from the trie
+  of known names (about 35 kB), not the name regex minus the known names,
+  which Augeas type-checks for seconds.  Measured on Debian 12 (augeas
+  1.14), the cold start of augtool reading the stock 9.0.0 qemu.conf:
+  with no other lens (--noautoload) 17-25 ms with the stock lens and
+  52-83 ms with this one (about 3x: glibc compiles the regex a few
+  times); with every lens autoloaded, as augtool and Puppet run, 549 ms
+  and 597 ms (+9%).  augparse's type check of this lens takes 2.5 s.
 
 About: Configuration files
   The filter reads /etc/libvirt/qemu.conf.  The lens uses no other module.
