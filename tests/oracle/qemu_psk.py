@@ -46,12 +46,18 @@ class Outcome:
     message: str
 
 
-def _object(endpoint: str, directory: str,
-            identity: Optional[str] = None) -> str:
+#: a client priority that allows TLS 1.2 only (the default negotiates 1.3)
+TLS12_ONLY = "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+
+
+def _object(endpoint: str, directory: str, identity: Optional[str] = None,
+            priority: Optional[str] = None) -> str:
     text = f"tls-creds-psk,id=tls0,endpoint={endpoint},dir={directory}"
     if identity is not None:
         # QEMU's option syntax doubles a comma inside a value.
         text += ",username=" + identity.replace(",", ",,")
+    if priority is not None:
+        text += ",priority=" + priority
     return text
 
 
@@ -177,10 +183,10 @@ class Oracle:
     def _put(self, name: str, data: bytes) -> None:
         _write(os.path.join(self.dirs[name], "keys.psk"), data)
 
-    def _handshake(self, client_dir: str, identity: str,
-                   server: _Server) -> Outcome:
+    def _handshake(self, client_dir: str, identity: str, server: _Server,
+                   priority: Optional[str] = None) -> Outcome:
         return _run(["qemu-img", "info", "--object",
-                     _object("client", client_dir, identity),
+                     _object("client", client_dir, identity, priority),
                      "--image-opts",
                      "driver=raw,file.driver=nbd,file.host=127.0.0.1,"
                      f"file.port={server.port},file.tls-creds=tls0,"
@@ -202,12 +208,14 @@ class Oracle:
                                self.servers["clean-server"])
 
     def destination_handshake(self, data: bytes, identity: str,
-                              key: bytes) -> Outcome:
-        """The destination with ``data`` against a source holding ``key``."""
+                              key: bytes, tls12: bool = False) -> Outcome:
+        """The destination with ``data`` against a source holding ``key``
+        (over TLS 1.2 with ``tls12``, else what QEMU negotiates: 1.3)."""
         self._put("variant", data)
         self._put("clean-client", clean_client_file(identity, key))
         return self._handshake(self.dirs["clean-client"], identity,
-                               self.servers["variant"])
+                               self.servers["variant"],
+                               TLS12_ONLY if tls12 else None)
 
 
 def pair_handshake(oracle: Oracle, source_data: bytes,
