@@ -1,0 +1,30 @@
+"""docs/rules.md is generated from the rule registry and must be current."""
+
+import os
+
+from pyconfcheck import docs, rules
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RULES_MD = os.path.join(ROOT, "docs", "rules.md")
+
+
+def test_rules_md_is_current():
+    with open(RULES_MD, encoding="utf-8") as stream:
+        current = stream.read()
+    assert current == docs.rules_markdown(), (
+        "docs/rules.md is stale: run .venv/bin/python -m pyconfcheck.docs")
+
+
+def test_every_rule_has_a_section_and_documentation():
+    text = docs.rules_markdown()
+    for code, rule in rules.registry().items():
+        assert f"\n### {code}\n" in text
+        assert rule.summary and rule.name and rule.doc.strip(), code
+
+
+def test_check_mode_reports_staleness(tmp_path):
+    stale = tmp_path / "rules.md"
+    stale.write_text("old\n")
+    assert docs.main(["--check", str(stale)]) == 1
+    assert docs.main([str(stale)]) == 0
+    assert docs.main(["--check", str(stale)]) == 0
