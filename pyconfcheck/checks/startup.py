@@ -6,11 +6,18 @@ values while loading the file, then the TLS directories, then the
 accounts, directories, plugins and security drivers of the host.
 """
 
+import ctypes
 import os
+import platform
+import stat
+from typing import Iterable, List, Optional
 
 from .. import effective, settings
 from ..findings import ERROR, INFO, STAGE_START, STAGE_VM_START, WARNING
+from ..reader import ReadError
 from ..rules import Rule
+from ..syntax import getters, virconf
+
 
 _DOC_PORTS = """\
 libvirt checks the port ranges while it loads qemu.conf: display ports
@@ -275,6 +282,23 @@ drops the rest with a warning in its log.
 Fix: use a password of at most 8 characters, and TLS or SASL for real
 protection.
 """),
+    Rule("STA021", "sched-core-unsupported", ERROR, STAGE_START,
+         "sched_core needs core scheduling, which the kernel lacks",
+         """\
+Any `sched_core` other than "none" makes libvirt ask the kernel for core
+scheduling (prctl PR_SCHED_CORE) at start-up; a kernel built without it
+stops the QEMU driver ("SCHED_CORE not supported by kernel").
+
+Failing (on such a kernel):
+
+    sched_core = "vcpus"
+
+Passing:
+
+    sched_core = "none"
+
+Fix: use a kernel with CONFIG_SCHED_CORE, or set `sched_core = "none"`.
+"""),
     Rule("STA020", "image-format-at-use", WARNING, STAGE_VM_START,
          "an image format that libvirt 9.0 rejects only when it is used",
          """\
@@ -286,8 +310,132 @@ Fix: use raw, gzip, bzip2, xz or lzop.
 """),
 )
 
+# -- the order the daemon meets problems in ---------------------------------
+
+#: Settings in the order libvirt 9.0's QEMU driver reads them while loading
+#: qemu.conf; each value check runs right after its setting is read.
+#: Measured on Debian's 9.0.0 by giving every setting a wrong type and
+#: removing the one the daemon named, run after run (see docs/startup.md).
+LOAD_ORDER_9 = (
+    "default_tls_x509_cert_dir", "default_tls_x509_verify",
+    "default_tls_x509_secret_uuid", "vnc_auto_unix_socket", "vnc_tls",
+    "vnc_tls_x509_verify", "vnc_tls_x509_cert_dir",
+    "vnc_tls_x509_secret_uuid", "vnc_listen", "vnc_password", "vnc_sasl",
+    "vnc_sasl_dir", "vnc_allow_host_audio", "nographics_allow_host_audio",
+    "spice_tls", "spice_tls_x509_cert_dir", "spice_sasl", "spice_sasl_dir",
+    "spice_listen", "spice_password", "spice_auto_unix_socket", "vxhs_tls",
+    "nbd_tls", "chardev_tls", "migrate_tls_force",
+    "chardev_tls_x509_cert_dir", "chardev_tls_x509_secret_uuid",
+    "chardev_tls_x509_verify", "migrate_tls_x509_cert_dir",
+    "migrate_tls_x509_secret_uuid", "migrate_tls_x509_verify",
+    "backup_tls_x509_cert_dir", "backup_tls_x509_secret_uuid",
+    "backup_tls_x509_verify", "vxhs_tls_x509_cert_dir",
+    "vxhs_tls_x509_secret_uuid", "nbd_tls_x509_cert_dir",
+    "nbd_tls_x509_secret_uuid", "remote_websocket_port_min",
+    "remote_websocket_port_max", "remote_display_port_min",
+    "remote_display_port_max", "save_image_format", "dump_image_format",
+    "snapshot_image_format", "auto_dump_path", "auto_dump_bypass_cache",
+    "auto_start_bypass_cache", "hugetlbfs_mount", "bridge_helper",
+    "pr_helper", "slirp_helper", "dbus_daemon", "set_process_name",
+    "max_processes", "max_files", "max_threads_per_process", "max_core",
+    "dump_guest_core", "stdio_handler", "sched_core", "mac_filter",
+    "relaxed_acs_check", "lock_manager", "allow_disk_format_probing",
+    "max_queued", "keepalive_interval", "keepalive_count",
+    "migration_port_min", "migration_port_max", "migration_host",
+    "migration_address", "log_timestamp", "nvram", "gluster_debug_level",
+    "virtiofsd_debug", "deprecation_behavior", "security_driver",
+    "security_default_confined", "security_require_confined", "user",
+    "group", "dynamic_ownership", "remember_owner", "cgroup_controllers",
+    "cgroup_device_acl", "seccomp_sandbox", "namespaces",
+    "memory_backing_dir", "swtpm_user", "swtpm_group", "capability_filters",
+)
+
+#: Settings newer than 9.0, each placed after the 9.0 setting its helper
+#: reads before it (facts §4: the helper order).  Not measured: no newer
+#: daemon runs here; only the choice of the first message depends on it.
+_LATER_SETTINGS = (
+    ("default_tls_x509_secret_uuid", ("default_tls_priority",)),
+    ("vnc_tls_x509_secret_uuid", ("vnc_tls_priority",)),
+    ("spice_auto_unix_socket", ("rdp_listen", "rdp_tls_x509_cert_dir",
+                                "rdp_username", "rdp_password")),
+    ("chardev_tls_x509_verify", ("chardev_tls_priority",)),
+    ("migrate_tls_x509_verify", ("migrate_tls_priority",)),
+    ("backup_tls_x509_verify", ("backup_tls_priority",)),
+    ("nbd_tls_x509_secret_uuid", ("nbd_tls_priority",)),
+    ("auto_dump_path", ("auto_dump_max_size",)),
+    ("auto_start_bypass_cache", (
+        "auto_start_delay", "auto_shutdown_try_save",
+        "auto_shutdown_try_shutdown", "auto_shutdown_poweroff",
+        "auto_shutdown_wait", "auto_shutdown_restore",
+        "auto_save_bypass_cache")),
+    ("dbus_daemon", ("qemu_rdp", "qemu_vnc")),
+    ("migration_address", ("backup_port_min", "backup_port_max")),
+    ("capability_filters", ("storage_use_nbdkit", "shared_filesystems",
+                            "default_cpu_deprecated_features")),
+)
+
+
+def _load_order():
+    order = list(LOAD_ORDER_9)
+    for after, names in _LATER_SETTINGS:
+        index = order.index(after) + 1
+        order[index:index] = list(names)
+    return {name: index for index, name in enumerate(order)}
+
+
+_LOAD_INDEX = _load_order()
+
+#: Phases of the driver's start-up (facts §4), first to last.
+PHASE_DEFAULTS = 0      # compiled-in accounts, before the file is read
+PHASE_SYNTAX = 1        # the parse
+PHASE_LOAD = 2          # getters and value checks, in _LOAD_INDEX order
+PHASE_VALIDATE = 3      # the explicitly set TLS directories
+PHASE_STATE = 4         # directories, lock manager, MAC filter, security
+
+#: Steps of PHASE_STATE in the order the daemon takes them (measured).
+_STATE_STEPS = ("auto_dump_path", "memory_backing_dir", "dbus_dir",
+                "lock_manager",
+                "mac_filter", "port_allocators", "security_driver")
+
+
+def daemon_order(finding) -> tuple:
+    """Where the daemon meets ``finding`` while starting (smaller first).
+
+    Accepts a Finding; start-up checks record their place in
+    ``extra["daemon_order"]``, the rest is derived from the code and the
+    setting.
+    """
+    recorded = finding.extra.get("daemon_order") if finding.extra else None
+    if recorded is not None:
+        return tuple(recorded)
+    if finding.code.startswith("SYN"):
+        return (PHASE_SYNTAX, finding.line, finding.column)
+    index = _LOAD_INDEX.get(finding.setting or "", len(_LOAD_INDEX))
+    # A getter's type error comes before the value check of that setting.
+    return (PHASE_LOAD, index, 0)
+
+
+def first_start_error(findings: Iterable) -> Optional[object]:
+    """The start-up error the daemon would report: it stops at the first."""
+    candidates = [f for f in findings
+                  if f.severity == ERROR and f.stage == STAGE_START]
+    if not candidates:
+        return None
+    return min(candidates, key=daemon_order)
+
+
+def _load_at(name, step=1):
+    return {"daemon_order": (PHASE_LOAD, _LOAD_INDEX.get(name, 999), step)}
+
+
+def _state_at(name, step=0):
+    return {"daemon_order": (PHASE_STATE, _STATE_STEPS.index(name), step)}
+
+
+# -- helpers ----------------------------------------------------------------
+
 _PORT_RULES = (
-    # (min setting, max setting, lowest min, message for min)
+    # (min setting, max setting, lowest min, message for min, since)
     ("remote_websocket_port_min", "remote_websocket_port_max", 5700,
      "port must be greater than or equal to 5700", (9, 0)),
     ("remote_display_port_min", "remote_display_port_max", 5900,
@@ -305,6 +453,7 @@ _PORT_DEFAULTS = {
     "backup_port_min": 10809, "backup_port_max": 10872,
 }
 
+#: The TLS directories virQEMUDriverConfigValidate checks, in its order.
 _TLS_DIR_SETTINGS = (
     "default_tls_x509_cert_dir", "vnc_tls_x509_cert_dir",
     "spice_tls_x509_cert_dir", "rdp_tls_x509_cert_dir",
@@ -313,12 +462,30 @@ _TLS_DIR_SETTINGS = (
     "nbd_tls_x509_cert_dir",
 )
 
+#: Where distributions install libvirt's lock-driver plugins.
 _LOCK_DRIVER_DIRS = (
     "/usr/lib/x86_64-linux-gnu/libvirt/lock-driver",
     "/usr/lib/aarch64-linux-gnu/libvirt/lock-driver",
+    "/usr/lib/powerpc64le-linux-gnu/libvirt/lock-driver",
+    "/usr/lib/s390x-linux-gnu/libvirt/lock-driver",
     "/usr/lib64/libvirt/lock-driver",
     "/usr/lib/libvirt/lock-driver",
 )
+
+#: Settings of the lockd plugin's own file, and how it reads them.
+_LOCKD_SETTINGS = {
+    "auto_disk_leases": settings.BOOL,
+    "require_lease_for_disks": settings.BOOL,
+    "file_lockspace_dir": settings.STRING,
+    "lvm_lockspace_dir": settings.STRING,
+    "scsi_lockspace_dir": settings.STRING,
+}
+
+#: The socket the lockd plugin connects to when it has lockspaces.
+_VIRTLOCKD_SOCKET = "/run/libvirt/virtlockd-sock"
+
+_EBTABLES = "/usr/sbin/ebtables"
+_EBTABLES_FIRST_RULE = "--concurrent -P libvirt_qemu_FORWARD DROP"
 
 _FIRMWARE_DIRS = ("/usr/share/qemu/firmware", "/etc/qemu/firmware")
 
@@ -335,19 +502,27 @@ def _place(ctx, name):
 
 
 def check(ctx):
-    yield from _ports(ctx)
-    yield from _values(ctx)
-    yield from _security_names(ctx)
-    yield from _lists(ctx)
+    yield from _load_phase(ctx)
     yield from _tls_dirs(ctx)
-    yield from _accounts(ctx)
     yield from _directories(ctx)
-    yield from _plugins(ctx)
+    yield from _session_owner(ctx)
+    yield from _lock_manager(ctx)
+    yield from _mac_filter(ctx)
+    yield from _port_allocators(ctx)
     yield from _security_host(ctx)
-    yield from _runtime(ctx)
+    yield from _warnings(ctx)
 
 
 # -- values read while loading the file -------------------------------------
+
+def _load_phase(ctx):
+    yield from _ports(ctx)
+    yield from _values(ctx)
+    yield from _hugetlbfs(ctx)
+    yield from _security_names(ctx)
+    yield from _accounts(ctx)
+    yield from _lists(ctx)
+
 
 def _ports(ctx):
     doc = ctx.doc
@@ -357,21 +532,32 @@ def _ports(ctx):
             continue
         low = doc.value(low_name, _PORT_DEFAULTS[low_name])
         high = doc.value(high_name, _PORT_DEFAULTS[high_name])
-        low_bad = low < lowest
-        if doc.is_set(low_name) and doc.value(low_name) is not None and \
-                low_bad:
-            yield ctx.finding("STA001", f"{low_name}: {low_message}",
-                              *_place(ctx, low_name), setting=low_name)
-        if doc.is_set(high_name) and doc.value(high_name) is not None and \
-                not low_bad and (high > 65535 or high < low):
-            if low_name.startswith("remote_"):
-                message = (f"{high_name}: port must be between the minimal "
-                           "port and 65535")
-            else:
-                message = (f"{high_name}: port must be between the minimal "
-                           f"port {low} and 65535")
-            yield ctx.finding("STA001", message, *_place(ctx, high_name),
-                              setting=high_name)
+        if not (doc.value(low_name) is not None or
+                doc.value(high_name) is not None):
+            continue
+        if low < lowest:
+            yield ctx.finding(
+                "STA001", f"{low_name}: {low_message}; raise "
+                f"{low_name} to at least {lowest}", *_place(ctx, low_name),
+                setting=low_name, extra=_load_at(low_name))
+            # The daemon stops here; the maximum is never compared.
+            continue
+        if high <= 65535 and high >= low:
+            continue
+        if low_name.startswith("remote_"):
+            message = (f"{high_name}: port must be between the minimal "
+                       "port and 65535")
+        else:
+            message = (f"{high_name}: port must be between the minimal "
+                       f"port {low} and 65535")
+        # The maximum is checked even when only the minimum was written.
+        named = high_name if doc.value(high_name) is not None else low_name
+        default = "" if named == high_name else \
+            f" (the default {high_name} is {high})"
+        yield ctx.finding(
+            "STA001", f"{message}{default}; keep {high_name} between "
+            f"{low} and 65535", *_place(ctx, named), setting=high_name,
+            extra=_load_at(high_name))
 
 
 def _enum_values(setting):
@@ -391,7 +577,9 @@ def _values(ctx):
         if bare.startswith("localhost") or bare in ("127.0.0.1", "::1"):
             yield ctx.finding(
                 "STA002", f"{name} must not be the address of the local "
-                f"machine: {value}", *_place(ctx, name), setting=name)
+                f"machine: {bare}; give a name or address other hosts "
+                "reach this one by", *_place(ctx, name), setting=name,
+                extra=_load_at(name))
 
     for name in ("save_image_format", "dump_image_format",
                  "snapshot_image_format"):
@@ -402,14 +590,16 @@ def _values(ctx):
         if version >= setting.enum_checked_since:
             if value not in setting.enum:
                 yield ctx.finding(
-                    "STA003", f"Invalid {name} '{value}' (known: "
-                    f"{_enum_values(setting)})", *_place(ctx, name),
-                    setting=name)
+                    "STA003", f"Invalid {name} '{value}'; use one of "
+                    f"{_enum_values(setting)}", *_place(ctx, name),
+                    setting=name, extra=_load_at(name))
         elif value not in settings.IMAGE_FORMATS_9:
             yield ctx.finding(
                 "STA020", f"invalid {name} '{value}': libvirt "
                 f"{version[0]}.{version[1]} fails the operation that uses "
-                "it", *_place(ctx, name), setting=name)
+                "it; use one of " + ", ".join(
+                    f'"{v}"' for v in settings.IMAGE_FORMATS_9),
+                *_place(ctx, name), setting=name)
 
     for name, template in (
             ("stdio_handler", "Unknown stdio handler {v}"),
@@ -426,54 +616,73 @@ def _values(ctx):
             continue
         yield ctx.finding(
             "STA003", template.format(v=value) +
-            f" (known: {_enum_values(setting)})", *_place(ctx, name),
-            setting=name)
+            f"; use one of {_enum_values(setting)}", *_place(ctx, name),
+            setting=name, extra=_load_at(name))
+
+    sched = doc.value("sched_core")
+    if sched is not None and sched != "none" and \
+            sched in settings.BY_NAME["sched_core"].enum:
+        yield from _sched_core_kernel(ctx)
 
     try_save = doc.value("auto_shutdown_try_save")
     if try_save in ("all", "transient"):
         yield ctx.finding(
             "STA003", "managed save cannot be requested for transient "
-            "domains (auto_shutdown_try_save must be none or persistent)",
-            *_place(ctx, "auto_shutdown_try_save"),
-            setting="auto_shutdown_try_save")
-
-    mounts = doc.value("hugetlbfs_mount")
-    if mounts:
-        for path in mounts:
-            if path == "":
-                yield ctx.finding(
-                    "STA004", "cannot determine filesystem for '': an empty "
-                    "hugetlbfs_mount is read as a path; use "
-                    "hugetlbfs_mount = [] to turn huge pages off",
-                    *_place(ctx, "hugetlbfs_mount"),
-                    setting="hugetlbfs_mount")
+            "domains; set auto_shutdown_try_save to \"none\" or "
+            "\"persistent\"", *_place(ctx, "auto_shutdown_try_save"),
+            setting="auto_shutdown_try_save",
+            extra=_load_at("auto_shutdown_try_save", 2))
 
     if doc.value("allow_disk_format_probing") is True:
-        yield ctx.finding("STA012", "allow_disk_format_probing is no longer "
-                          "supported", *_place(ctx, "allow_disk_format_probing"),
-                          setting="allow_disk_format_probing")
-
-    nvram = doc.value("nvram")
-    if nvram:
-        firmware = _firmware_descriptors(ctx)
-        if firmware:
-            yield ctx.finding(
-                "STA006", f"nvram is ignored: firmware descriptors exist in "
-                f"{firmware}", *_place(ctx, "nvram"), setting="nvram")
-        else:
-            for item in nvram:
-                parts = item.lstrip(" \t").split(":")
-                if len(parts) != 2 or not parts[0] or not parts[1]:
-                    yield ctx.finding(
-                        "STA005", f"Invalid nvram format: '{item}' (expected "
-                        "LOADER:VARS)", *_place(ctx, "nvram"), setting="nvram")
-
-    password = doc.value("vnc_password")
-    if password is not None and len(password.encode()) > 8:
         yield ctx.finding(
-            "STA019", f"vnc_password is {len(password.encode())} characters "
-            "long; only the first 8 are used", *_place(ctx, "vnc_password"),
-            setting="vnc_password", show_source=False)
+            "STA012", "allow_disk_format_probing is no longer supported; "
+            "remove the line and give disk formats in the domain XML",
+            *_place(ctx, "allow_disk_format_probing"),
+            setting="allow_disk_format_probing",
+            extra=_load_at("allow_disk_format_probing"))
+
+    yield from _nvram(ctx)
+
+
+def _sched_core_kernel(ctx):
+    if ctx.host is None:
+        return
+    from . import host as probes
+
+    supported = probes.sched_core(ctx.host)
+    if isinstance(supported, probes.Unknown):
+        probes.skipped(ctx, "whether the kernel has core scheduling "
+                       "(sched_core)", supported.reason)
+        return
+    if not supported:
+        yield ctx.finding(
+            "STA021", "SCHED_CORE not supported by kernel; set sched_core "
+            "= \"none\" or use a kernel built with CONFIG_SCHED_CORE",
+            *_place(ctx, "sched_core"), setting="sched_core",
+            extra=_load_at("sched_core", 2))
+
+
+def _nvram(ctx):
+    nvram = ctx.doc.value("nvram")
+    if not nvram:
+        return
+    firmware = _firmware_descriptors(ctx)
+    if firmware:
+        yield ctx.finding(
+            "STA006", f"nvram is ignored: firmware descriptors exist in "
+            f"{firmware}; remove nvram or describe custom firmware with a "
+            "descriptor file", *_place(ctx, "nvram"), setting="nvram")
+        return
+    for item in nvram:
+        # Measured on 9.0: one colon is all it takes ("a:" passes).
+        if item.count(":") != 1:
+            yield ctx.finding(
+                "STA005", f"Invalid nvram format: '{item}'; write "
+                "\"LOADER:VARS\" (two paths, one colon)",
+                *_place(ctx, "nvram"), setting="nvram",
+                extra=_load_at("nvram"))
+            # The daemon stops at the first bad entry.
+            return
 
 
 def _firmware_descriptors(ctx):
@@ -489,6 +698,49 @@ def _firmware_descriptors(ctx):
     return None
 
 
+def _hugetlbfs(ctx):
+    paths = ctx.doc.value("hugetlbfs_mount")
+    if not paths:
+        return
+    where = _place(ctx, "hugetlbfs_mount")
+    extra = _load_at("hugetlbfs_mount")
+    if "" in paths and paths.index("") == 0:
+        yield ctx.finding(
+            "STA004", "cannot determine filesystem for '': No such file or "
+            "directory; an empty hugetlbfs_mount is read as a path: write "
+            "hugetlbfs_mount = [] to turn huge pages off", *where,
+            setting="hugetlbfs_mount", extra=extra)
+        return
+    if ctx.host is None:
+        return
+    from . import host as probes
+
+    table = probes.mounts(ctx.host)
+    if isinstance(table, probes.Unknown):
+        probes.skipped(ctx, "whether each hugetlbfs_mount is a hugetlbfs "
+                       "mount", table.reason)
+        return
+    for path in paths:
+        if path == "":
+            problem = "cannot determine filesystem for '': No such file " \
+                "or directory"
+        elif not ctx.host.exists(path):
+            problem = (f"cannot determine filesystem for '{path}': No such "
+                       "file or directory")
+        else:
+            mount = probes.mount_of(table, probes.host_path(ctx.host, path))
+            if mount is not None and mount.fstype == "hugetlbfs":
+                continue
+            problem = f"not a hugetlbfs mount: '{path}'"
+        yield ctx.finding(
+            "STA004", f"{problem}; mount a hugetlbfs there (mount -t "
+            "hugetlbfs none PATH), name a mounted one, or write "
+            "hugetlbfs_mount = [] to turn huge pages off", *where,
+            setting="hugetlbfs_mount", extra=extra)
+        # The daemon stops at the first bad entry.
+        return
+
+
 def _security_names(ctx):
     drivers = ctx.doc.value("security_driver")
     if drivers is None:
@@ -496,19 +748,46 @@ def _security_names(ctx):
     seen = set()
     for name in drivers:
         if name in seen:
-            yield ctx.finding("STA007", f"Duplicate security driver {name}",
-                              *_place(ctx, "security_driver"),
-                              setting="security_driver")
-            continue
-        seen.add(name)
-        if name not in ("selinux", "apparmor", "none"):
-            hint = " (dac is always stacked; it is not a name to give)" \
-                if name == "dac" else ""
             yield ctx.finding(
-                "STA007", f"Security driver {name} not found; known: "
-                f"\"selinux\", \"apparmor\", \"none\"{hint} (the daemon "
-                "says: Failed to initialize security drivers)",
-                *_place(ctx, "security_driver"), setting="security_driver")
+                "STA007", f"Duplicate security driver {name}; name each "
+                "driver once", *_place(ctx, "security_driver"),
+                setting="security_driver",
+                extra=_load_at("security_driver"))
+            return
+        seen.add(name)
+
+
+def _accounts(ctx):
+    if ctx.host is None:
+        return
+    doc = ctx.doc
+    for name, resolver, kind in (
+            ("user", effective.resolve_user, "user"),
+            ("group", effective.resolve_group, "group"),
+            ("swtpm_user", effective.resolve_user, "user"),
+            ("swtpm_group", effective.resolve_group, "group")):
+        text = doc.value(name)
+        if text is None or resolver(ctx.host, text) is not None:
+            continue
+        database = "/etc/passwd" if kind == "user" else "/etc/group"
+        if _numeric_id(text) is not None:
+            continue
+        yield ctx.finding(
+            "STA014", f"Failed to parse {kind} '{text}': no such {kind} in "
+            f"{database} and not a number; create the account, name an "
+            f"existing one, or write \"+N\" for a numeric id",
+            *_place(ctx, name), setting=name, extra=_load_at(name))
+
+
+def _numeric_id(text):
+    """libvirt's fallback when no account has the name: any unsigned int.
+
+    Measured on 9.0: "4294967295" starts; "+N" is always a number.
+    """
+    digits = text[1:] if text.startswith("+") else text
+    if digits.isdigit() and int(digits) <= 0xFFFFFFFF:
+        return int(digits)
+    return None
 
 
 def _lists(ctx):
@@ -517,72 +796,67 @@ def _lists(ctx):
     setting = settings.BY_NAME["cgroup_controllers"]
     for name in controllers or ():
         if name not in setting.enum:
-            yield ctx.finding("STA009", f"Unknown cgroup controller '{name}'",
-                              *_place(ctx, "cgroup_controllers"),
-                              setting="cgroup_controllers")
+            yield ctx.finding(
+                "STA009", f"Unknown cgroup controller '{name}'; known: "
+                f"{_enum_values(setting)}", *_place(ctx, "cgroup_controllers"),
+                setting="cgroup_controllers",
+                extra=_load_at("cgroup_controllers"))
+            break
 
     namespaces = doc.value("namespaces")
+    where = _place(ctx, "namespaces")
     for name in namespaces or ():
         if name != "mount":
-            yield ctx.finding("STA011", f"Unknown namespace: {name}",
-                              *_place(ctx, "namespaces"),
-                              setting="namespaces")
-    if namespaces and ctx.session:
-        yield ctx.finding("STA011", "cannot use namespaces in session mode",
-                          *_place(ctx, "namespaces"), setting="namespaces")
+            yield ctx.finding(
+                "STA011", f"Unknown namespace: {name}; only \"mount\" "
+                "exists", *where, setting="namespaces",
+                extra=_load_at("namespaces"))
+            return
+    if not namespaces:
+        return
+    if ctx.session:
+        yield ctx.finding(
+            "STA011", "cannot use namespaces in session mode; remove "
+            "namespaces from the per-user qemu.conf", *where,
+            setting="namespaces", extra=_load_at("namespaces", 2))
+        return
+    if ctx.host is None:
+        return
+    from . import host as probes
+
+    available = probes.mount_namespaces(ctx.host)
+    if isinstance(available, probes.Unknown):
+        probes.skipped(ctx, "whether mount namespaces are available "
+                       "(namespaces)", available.reason)
+    elif not available:
+        yield ctx.finding(
+            "STA011", "mount namespace is not available; write namespaces "
+            "= [] on this kernel", *where, setting="namespaces",
+            extra=_load_at("namespaces", 2))
 
 
-# -- the host ---------------------------------------------------------------
+# -- virQEMUDriverConfigValidate: explicitly set TLS directories ------------
 
 def _tls_dirs(ctx):
     if ctx.host is None:
         return
     version = _version(ctx)
-    for name in _TLS_DIR_SETTINGS:
+    for index, name in enumerate(_TLS_DIR_SETTINGS):
         setting = settings.BY_NAME[name]
         if not setting.read_in(ctx.version) or (
                 setting.since and version < setting.since):
             continue
         path = ctx.doc.value(name)
-        if path is None:
+        if path is None or ctx.host.exists(path):
             continue
-        if not ctx.host.exists(path):
-            yield ctx.finding("STA013", f"{name} directory '{path}' does not "
-                              "exist", *_place(ctx, name), setting=name)
+        yield ctx.finding(
+            "STA013", f"{name} directory '{path}' does not exist; create "
+            "it with the certificates, or remove the line (TLS off does "
+            "not skip this check)", *_place(ctx, name), setting=name,
+            extra={"daemon_order": (PHASE_VALIDATE, index, 0)})
 
 
-def _accounts(ctx):
-    if ctx.host is None or ctx.session:
-        return
-    doc = ctx.doc
-    default_user, default_group, why = effective.build_default_account(
-        ctx.host)
-    swtpm_default = "tss" if "tss" in ctx.host.users else "root"
-    for name, default, resolver, kind in (
-            ("user", default_user, effective.resolve_user, "user"),
-            ("group", default_group, effective.resolve_group, "group"),
-            ("swtpm_user", swtpm_default, effective.resolve_user, "user"),
-            ("swtpm_group", swtpm_default, effective.resolve_group,
-             "group")):
-        value = doc.value(name)
-        if value is None and doc.is_set(name):
-            continue
-        text = value if value is not None else default
-        if resolver(ctx.host, text) is not None:
-            continue
-        if value is None and name.startswith("swtpm"):
-            continue
-        if value is None:
-            message = (f"Failed to parse {kind} '{text}': the {why} "
-                       f"({text}) does not exist on this host; create it or "
-                       f"set {name}")
-            yield ctx.finding("STA014", message, setting=name)
-        else:
-            message = (f"Failed to parse {kind} '{text}': no such {kind} in "
-                       f"/etc/{'passwd' if kind == 'user' else 'group'}")
-            yield ctx.finding("STA014", message, *_place(ctx, name),
-                              setting=name)
-
+# -- the rest of the driver's start-up --------------------------------------
 
 def _directories(ctx):
     if ctx.host is None:
@@ -594,138 +868,336 @@ def _directories(ctx):
         if path is None:
             continue
         full = path + suffix
-        problem = _creatable(ctx.host, full)
+        problem = _creatable(ctx, full)
         if problem:
-            yield ctx.finding("STA015", f"Failed to create {label} {full}: "
-                              f"{problem}", *_place(ctx, name), setting=name)
+            yield ctx.finding(
+                "STA015", f"Failed to create {label} {full}: {problem}; "
+                f"set {name} to a directory path the daemon can create",
+                *_place(ctx, name), setting=name, extra=_state_at(name))
 
 
-def _creatable(host, path):
-    """Why ``mkdir -p path`` would fail on the host, or None."""
-    if path == "" or not path.startswith("/"):
-        return "Invalid argument" if path == "" else None
+def _creatable(ctx, path):
+    """Why ``mkdir -p path`` by the daemon would fail on the host, or None.
+
+    The privileged daemon runs as root; the session daemon as the user
+    confcheck runs as.
+    """
+    if path == "":
+        return "Invalid argument"
+    if not path.startswith("/"):
+        return None
+    host = ctx.host
     current = "/"
+    parent_info = None
     for part in [p for p in path.split("/") if p]:
         current = os.path.join(current, part)
         try:
             info = host.stat(current)
         except FileNotFoundError:
-            return None
+            return _may_create_in(ctx, parent_info)
+        except NotADirectoryError:
+            return "Not a directory"
         except OSError as exc:
             return exc.strerror
-        import stat as stat_module
-
-        if not stat_module.S_ISDIR(info.st_mode):
-            return "Not a directory" if current != path else "File exists"
+        if not stat.S_ISDIR(info.st_mode):
+            return "Not a directory"
+        parent_info = info
     return None
 
 
-def _plugins(ctx):
+def _session_owner(ctx):
+    """A session daemon cannot give its directories to another account.
+
+    It creates its dbus state directory owned by ``user``:``group``; as an
+    ordinary user the chown fails for any other uid, or a group the user
+    is not in (measured on 9.0).
+    """
+    if not ctx.session or ctx.host is None or os.geteuid() == 0:
+        return
+    uid = gid = None
+    user, group = ctx.doc.value("user"), ctx.doc.value("group")
+    if user is not None:
+        uid = _numeric_id(user) if user.startswith("+") else \
+            effective.resolve_user(ctx.host, user)
+    if group is not None:
+        gid = _numeric_id(group) if group.startswith("+") else \
+            effective.resolve_group(ctx.host, group)
+    foreign_user = uid is not None and uid != os.geteuid()
+    foreign_group = gid is not None and gid != os.getegid() and \
+        gid not in os.getgroups()
+    if not (foreign_user or foreign_group):
+        return
+    setting = "user" if foreign_user else "group"
+    yield ctx.finding(
+        "STA015", f"Failed to create dbus state dir {_session_state_dir(ctx)}"
+        f"/dbus: Operation not permitted; the per-user daemon runs as you "
+        f"and cannot hand files to another {setting}: remove {setting} "
+        "from the per-user qemu.conf", *_place(ctx, setting),
+        setting=setting, extra=_state_at("dbus_dir"))
+
+
+def _session_state_dir(ctx):
+    base = os.path.dirname(ctx.path)
+    if os.path.basename(base) == "etc":
+        # virt-qemu-run's embedded driver: ROOT/etc/qemu.conf, ROOT/run.
+        return os.path.join(os.path.dirname(base), "run", "qemu")
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or \
+        f"/run/user/{os.geteuid()}"
+    return f"{runtime}/libvirt/qemu/run"
+
+
+def _may_create_in(ctx, parent_info):
+    if parent_info is None or not ctx.session:
+        return None
+    from ..host import Identity, may_access
+
+    who = Identity(os.geteuid(), os.getegid(), tuple(os.getgroups()))
+    if may_access(parent_info, who, os.W_OK | os.X_OK):
+        return None
+    return "Permission denied"
+
+
+def _lock_driver_dir(host):
+    for directory in _LOCK_DRIVER_DIRS:
+        if host.exists(directory):
+            return directory
+    machine = platform.machine() or "x86_64"
+    return f"/usr/lib/{machine}-linux-gnu/libvirt/lock-driver"
+
+
+def _lock_manager(ctx):
     if ctx.host is None:
         return
     name = ctx.doc.value("lock_manager")
-    if name and name != "nop":
-        found = None
-        for directory in _LOCK_DRIVER_DIRS:
-            candidate = f"{directory}/{name}.so"
-            if ctx.host.exists(candidate):
-                found = candidate
-                break
-        if found is None:
-            yield ctx.finding(
-                "STA016", f"Plugin {name}.so not accessible: No such file or "
-                "directory (lockd ships with libvirt-daemon; sanlock with "
-                "libvirt-daemon-plugin-sanlock)", *_place(ctx, "lock_manager"),
-                setting="lock_manager")
-        else:
-            yield from _lock_config(ctx, name)
+    if name is None or name == "nop":
+        return
+    plugin = f"{_lock_driver_dir(ctx.host)}/{name}.so"
+    if not ctx.host.exists(plugin):
+        hint = {"lockd": "install libvirt-daemon",
+                "sanlock": "install libvirt-daemon-plugin-sanlock"}.get(
+                    name, "use \"lockd\" or \"sanlock\"")
+        yield ctx.finding(
+            "STA016", f"Plugin {plugin} not accessible: No such file or "
+            f"directory; {hint}, or remove lock_manager",
+            *_place(ctx, "lock_manager"), setting="lock_manager",
+            extra=_state_at("lock_manager"))
+        return
+    yield from _lock_config(ctx, name)
 
-    if ctx.doc.value("mac_filter") is True:
-        if not any(ctx.host.exists(p) for p in (
-                "/usr/sbin/ebtables", "/sbin/ebtables", "/usr/bin/ebtables")):
-            yield ctx.finding(
-                "STA017", "Failed to apply firewall rules: cannot execute "
-                "/usr/sbin/ebtables: No such file or directory",
-                *_place(ctx, "mac_filter"), setting="mac_filter")
+
+def _lock_config_path(ctx, name):
+    """(path for messages, how to read it) of the plugin's own file."""
+    if ctx.session:
+        # Next to the per-user qemu.conf.
+        return os.path.join(os.path.dirname(ctx.path), f"qemu-{name}.conf"), \
+            False
+    return f"/etc/libvirt/qemu-{name}.conf", True
 
 
 def _lock_config(ctx, name):
-    from ..reader import ReadError
-    from ..syntax import virconf
-
-    path = f"/etc/libvirt/qemu-{name}.conf"
-    if not ctx.host.exists(path):
-        return
+    path, through_host = _lock_config_path(ctx, name)
     try:
-        data = ctx.host.read_bytes(path, virconf.MAX_FILE_SIZE)
+        if through_host:
+            if not ctx.host.exists(path):
+                return
+            data = ctx.host.read_bytes(path, virconf.MAX_FILE_SIZE)
+        else:
+            if not os.path.exists(path):
+                return
+            with open(path, "rb") as handle:
+                data = handle.read(virconf.MAX_FILE_SIZE + 1)
     except (OSError, ReadError):
         return
+    where = _place(ctx, "lock_manager")
+    extra = _state_at("lock_manager", 1)
     result = virconf.parse_bytes(data, ctx.version)
     if result.error is not None:
         yield ctx.finding(
-            "STA016", f"{path}:{result.error.line}: {result.error.message} "
-            "(the lock manager reads this file at start-up)",
-            *_place(ctx, "lock_manager"), setting="lock_manager")
+            "STA016", f"{path}:{result.error.line}: {result.error.message}; "
+            "the lock manager reads this file at start-up: fix that line",
+            *where, setting="lock_manager", extra=extra)
+        return
+    if name != "lockd":
+        return
+    seen = set()
+    for entry in result.entries:
+        kind = _LOCKD_SETTINGS.get(entry.name)
+        if kind is None or entry.name in seen:
+            continue
+        seen.add(entry.name)
+        _, error = getters.get(entry.value, kind, entry.name)
+        if error is not None:
+            yield ctx.finding(
+                "STA016", f"{path}: {error.message} (line {entry.line}); "
+                "the lock manager reads this file at start-up: fix that "
+                "line", *where, setting="lock_manager", extra=extra)
+            return
+    lockspaces = [n for n in ("file_lockspace_dir", "lvm_lockspace_dir",
+                              "scsi_lockspace_dir") if n in seen]
+    if lockspaces and not ctx.session:
+        yield from _virtlockd(ctx, path, lockspaces[0])
+
+
+def _virtlockd(ctx, path, lockspace):
+    """lockd registers its lockspaces with virtlockd while starting."""
+    from . import host as probes
+
+    if not ctx.host.live and not ctx.host.exists("/run"):
+        probes.skipped(ctx, f"whether virtlockd listens ({lockspace} in "
+                       f"{path})", "the tree under --root holds no run/")
+        return
+    if ctx.host.exists(_VIRTLOCKD_SOCKET):
+        return
+    yield ctx.finding(
+        "STA016", f"Failed to connect socket to '{_VIRTLOCKD_SOCKET}': No "
+        f"such file or directory; {lockspace} in {path} makes the lock "
+        "manager register with virtlockd at start-up: enable virtlockd "
+        "(systemctl enable --now virtlockd.socket)",
+        *_place(ctx, "lock_manager"), setting="lock_manager",
+        extra=_state_at("lock_manager", 2))
+
+
+def _mac_filter(ctx):
+    if ctx.host is None or ctx.doc.value("mac_filter") is not True:
+        return
+    try:
+        info = ctx.host.stat(_EBTABLES)
+        runnable = stat.S_ISREG(info.st_mode) and info.st_mode & 0o111
+    except OSError:
+        runnable = False
+    if runnable:
+        return
+    yield ctx.finding(
+        "STA017", f"Failed to apply firewall rules {_EBTABLES} "
+        f"{_EBTABLES_FIRST_RULE}: cannot execute binary {_EBTABLES}: No "
+        "such file or directory; install ebtables or set mac_filter = 0",
+        *_place(ctx, "mac_filter"), setting="mac_filter",
+        extra=_state_at("mac_filter"))
+
+
+def _port_allocators(ctx):
+    """The daemon builds a port allocator per range; it needs min < max."""
+    doc = ctx.doc
+    version = _version(ctx)
+    for step, (low_name, high_name, lowest, _, since) in enumerate((
+            _PORT_RULES[1], _PORT_RULES[0], _PORT_RULES[2],
+            _PORT_RULES[3])):
+        if version < since:
+            continue
+        low = doc.value(low_name, _PORT_DEFAULTS[low_name])
+        high = doc.value(high_name, _PORT_DEFAULTS[high_name])
+        if low < lowest or high > 65535 or high < low or low != high:
+            continue  # fine, or already stopped the load
+        yield ctx.finding(
+            "STA001", f"start port {low} must be less than end port {high}; "
+            f"a range needs two ports at least: raise {high_name}",
+            *_place(ctx, high_name if doc.is_set(high_name) else low_name),
+            setting=high_name, extra=_state_at("port_allocators", step))
 
 
 def _security_host(ctx):
+    drivers = ctx.doc.value("security_driver")
+    if drivers is not None and len(set(drivers)) != len(drivers):
+        return  # the duplicate already stopped the daemon while loading
+    where = _place(ctx, "security_driver")
+    extra = _state_at("security_driver")
+    generic = "(the daemon says: Failed to initialize security drivers)"
+
+    for name in drivers or ():
+        if name not in ("selinux", "apparmor", "none"):
+            hint = "; dac is always added by the daemon, do not name it" \
+                if name == "dac" else ""
+            yield ctx.finding(
+                "STA007", f"Security driver {name} not found {generic}; "
+                f"use \"selinux\", \"apparmor\" or \"none\"{hint}", *where,
+                setting="security_driver", extra=extra)
+            return
+
     if ctx.host is None:
         return
-    doc = ctx.doc
-    drivers = doc.value("security_driver")
-    state = _lsm_state(ctx.host)
-    if drivers is not None:
-        for name in dict.fromkeys(drivers):
-            if name not in ("selinux", "apparmor") or state is None:
-                continue
-            if not state.get(name):
-                yield ctx.finding(
-                    "STA007", f"Security driver {name} not enabled on this "
-                    "host (the daemon says: Failed to initialize security "
-                    "drivers)", *_place(ctx, "security_driver"),
-                    setting="security_driver")
-    if doc.value("security_require_confined") is True:
-        if drivers is not None:
-            effective_none = drivers == ["none"]
-        elif state is None:
-            effective_none = None
+    from . import host as probes
+
+    wanted = [n for n in drivers or () if n in ("selinux", "apparmor")]
+    needs_state = wanted or ctx.doc.value("security_require_confined")
+    state = probes.security_modules(ctx.host) if needs_state else {}
+    if isinstance(state, probes.Unknown):
+        probes.skipped(ctx, "whether SELinux/AppArmor can serve "
+                       "security_driver and security_require_confined",
+                       state.reason)
+        return
+    for name in wanted:
+        if not state.get(name):
+            yield ctx.finding(
+                "STA007", f"Security driver {name} not enabled {generic}; "
+                f"{_enable_hint(name)}, or name a driver the host runs",
+                *where, setting="security_driver", extra=extra)
+            return
+
+    if ctx.doc.value("security_require_confined") is True:
+        if drivers:
+            confining = drivers[0] != "none"
         else:
-            effective_none = not (state.get("selinux") or state.get(
-                "apparmor"))
-        if effective_none:
+            confining = state.get("selinux") or state.get("apparmor")
+        if not confining:
             yield ctx.finding(
                 "STA008", "Security driver \"none\" cannot create confined "
-                "guests", *_place(ctx, "security_require_confined"),
-                setting="security_require_confined")
+                f"guests {generic}; enable SELinux or AppArmor, or remove "
+                "security_require_confined",
+                *_place(ctx, "security_require_confined"),
+                setting="security_require_confined",
+                extra=_state_at("security_driver", 1))
 
 
-def _lsm_state(host):
-    """{'selinux': bool, 'apparmor': bool} from the host, or None if unknown.
-
-    Under --root this reads the tree's sys/ and proc/ when they were
-    captured there; otherwise the state is unknown.
-    """
-    evidence = False
-    state = {"selinux": False, "apparmor": False}
-    try:
-        enforce = host.read_bytes("/sys/fs/selinux/enforce", 16)
-        evidence = True
-        state["selinux"] = enforce.strip() in (b"0", b"1")
-    except OSError:
-        pass
-    try:
-        enabled = host.read_bytes("/sys/module/apparmor/parameters/enabled",
-                                  16)
-        evidence = True
-        state["apparmor"] = enabled.strip().upper().startswith(b"Y")
-    except OSError:
-        pass
-    if not evidence:
-        return None
-    return state
+def _enable_hint(name):
+    if name == "apparmor":
+        return ("enable AppArmor and load libvirt's profiles (apparmor "
+                "package, apparmor-profiles for libvirtd)")
+    return "boot with SELinux enabled"
 
 
-def _runtime(ctx):
+# -- guests, not the daemon -------------------------------------------------
+
+def _warnings(ctx):
+    yield from _cgroup_comounted(ctx)
+    yield from _stdio_logd(ctx)
+    password = ctx.doc.value("vnc_password")
+    if password is not None and len(password.encode()) > 8:
+        yield ctx.finding(
+            "STA019", f"vnc_password is {len(password.encode())} "
+            "characters long; only the first 8 are used",
+            *_place(ctx, "vnc_password"), setting="vnc_password",
+            show_source=False)
+
+
+def _cgroup_comounted(ctx):
+    controllers = ctx.doc.value("cgroup_controllers")
+    if not controllers or ctx.host is None:
+        return
+    listed = {"cpu", "cpuacct"} & set(controllers)
+    if len(listed) != 1:
+        return
+    from . import host as probes
+
+    table = probes.mounts(ctx.host)
+    if isinstance(table, probes.Unknown):
+        probes.skipped(ctx, "whether cpu and cpuacct are mounted together "
+                       "(cgroup_controllers)", table.reason)
+        return
+    for mount in table:
+        if mount.fstype == "cgroup" and {"cpu", "cpuacct"} <= set(
+                mount.options):
+            (alone,) = listed
+            other = ({"cpu", "cpuacct"} - listed).pop()
+            yield ctx.finding(
+                "STA010", f"cgroup_controllers lists \"{alone}\" without "
+                f"\"{other}\", but this host mounts them together at "
+                f"{mount.point}; guests will fail to start: list both or "
+                "neither", *_place(ctx, "cgroup_controllers"),
+                setting="cgroup_controllers")
+            return
+
+
+def _stdio_logd(ctx):
     if ctx.host is None:
         return
     handler = ctx.doc.value("stdio_handler", "logd")
@@ -738,4 +1210,4 @@ def _runtime(ctx):
             setting="stdio_handler")
 
 
-__all__ = ["RULES", "check", "INFO"]
+__all__ = ["RULES", "check", "daemon_order", "first_start_error", "INFO"]
