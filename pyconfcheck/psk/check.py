@@ -399,6 +399,7 @@ def _key_file(ctx, directory: str, identities) -> Iterable[Finding]:
         return
 
     yield from _permissions(ctx, directory, key_path, info)
+    yield from _apparmor(ctx, directory)
     qemu_reads = _qemu_can_read(ctx, key_path)
     if qemu_reads is False:
         yield qemu_read_finding(ctx, key_path)
@@ -425,6 +426,17 @@ def _key_file(ctx, directory: str, identities) -> Iterable[Finding]:
         return
 
     yield from keyfile.analyse(data, identities, shown)
+
+
+def _apparmor(ctx, directory) -> Iterable[Finding]:
+    """libvirt's AppArmor profile for QEMU does not cover /etc/pki/qemu-psk
+    (psk.md §4): QEMU is then denied the file although the modes allow it."""
+    from ..tls import access
+
+    for problem in access.apparmor_problems(ctx.host, directory,
+                                            [KEY_FILE]):
+        yield _finding(ctx, ctx.host.display(directory), problem.code,
+                       problem.message, side=keyfile.BOTH)
 
 
 def _stat_failure(ctx, directory, key_path, exc) -> Finding:
@@ -512,16 +524,26 @@ def _qemu_access(ctx, key_path) -> Tuple[Optional[bool], str]:
             info = host.stat(parent)
         except (OSError, HostPathError):
             return None, ""
-        if not may_access(info, who, os.X_OK):
+        if not _allowed(host, parent, info, who, os.X_OK):
             return False, (f"it may not search {host.display(parent)} "
                            f"({_owner(host, info)})")
     try:
         info = host.stat(key_path)
     except (OSError, HostPathError):
         return None, ""
-    if not may_access(info, who, os.R_OK):
+    if not _allowed(host, key_path, info, who, os.R_OK):
         return False, f"the file is {_owner(host, info)}"
     return True, ""
+
+
+def _allowed(host, path, info, who, want) -> bool:
+    """Mode bits and POSIX ACLs, as the kernel decides for QEMU."""
+    from ..tls import access
+
+    try:
+        return access.allowed(host.resolve(path), info, who, want)
+    except (OSError, HostPathError):
+        return may_access(info, who, want)
 
 
 def _owner(host, info) -> str:
