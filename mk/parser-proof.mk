@@ -1,8 +1,9 @@
 # The parser proof: pyconfcheck's virconf parser against libvirt's own
 # (libvirt.so.0 through ctypes), see docs/parser-proof.md.
 #
-#   make test                runs it with a fixed seed on 10,000 generated
-#                            files, the stock, real and example files
+#   make test                runs it with a fixed seed on 30,000 generated
+#                            files, every input of up to three pieces and
+#                            the stock, real and example files
 #   make parser-proof-long   runs PROOF_LONG_COUNT generated files with a
 #                            fresh seed (or CONFCHECK_PROOF_SEED=N to
 #                            replay one); a failure names the seed and index

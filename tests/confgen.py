@@ -16,6 +16,7 @@ not UTF-8, unknown keys and a few blind byte edits.
 lens test is built from (every ``#key = value`` example uncommented).
 """
 
+import itertools
 import random
 import re
 from typing import Callable, Iterator, List, Tuple
@@ -325,6 +326,23 @@ def corpus(seed: int, count: int) -> Iterator[Tuple[int, bytes]]:
     """``(index, file)`` for the first ``count`` files with ``seed``."""
     for index in range(count):
         yield index, generate(seed, index)
+
+
+# -- every short input ------------------------------------------------------------
+
+#: One byte string per kind of character virconf.c tells apart.
+SHORT_ALPHABET = (
+    b"a", b"=", b'"', b"'", b"[", b"]", b",", b";", b"#", b"\n", b"\r", b" ",
+    b"1", b"-", b"\xc3\xa9", b"\x00",
+)
+
+
+def short_inputs(prefix: bytes, max_length: int) -> Iterator[bytes]:
+    """``prefix`` followed by every sequence of up to ``max_length``
+    pieces of ``SHORT_ALPHABET``: small inputs, all of them."""
+    for length in range(1, max_length + 1):
+        for pieces in itertools.product(SHORT_ALPHABET, repeat=length):
+            yield prefix + b"".join(pieces)
 
 
 # -- the lens test's input -------------------------------------------------------

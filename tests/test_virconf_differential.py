@@ -9,7 +9,7 @@ getter for every name in the file.
 Inputs: the stock qemu.conf of libvirt 9.0.0 and 12.9.0 as shipped and
 with every example uncommented (what libvirt's lens test reads), the 50
 real files of ../shared/corpus/real, the project's examples, and
-``CONFCHECK_PROOF_COUNT`` (default 10,000) generated files from seed
+``CONFCHECK_PROOF_COUNT`` (default 30,000) generated files from seed
 ``CONFCHECK_PROOF_SEED``.  ``make parser-proof-long`` runs a large count
 with a fresh seed.
 
@@ -33,7 +33,7 @@ from virconf_proof import disagreements
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.normpath(os.path.join(REPO, "..", "shared", "corpus"))
 
-PROOF_COUNT = int(os.environ.get("CONFCHECK_PROOF_COUNT", "10000"))
+PROOF_COUNT = int(os.environ.get("CONFCHECK_PROOF_COUNT", "30000"))
 PROOF_SEED = int(os.environ.get("CONFCHECK_PROOF_SEED", "20260527"))
 
 #: Every message virconf.c of 9.0.0 has for a file it cannot read.
@@ -190,6 +190,24 @@ def test_generated_files(oracle):
         assert verdicts["accepted"] > PROOF_COUNT // 4
         assert PROOF_COUNT - verdicts["accepted"] > PROOF_COUNT // 4
         assert set(verdicts) - {"accepted"} == LIBVIRT_9_SYNTAX_MESSAGES
+
+
+#: Where the short inputs start: a statement, a value, a triple-quoted
+#: string and a list.
+_SHORT_PREFIXES = (b"", b"a = ", b'a = """', b"a = [")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prefix", _SHORT_PREFIXES,
+                         ids=[repr(p) for p in _SHORT_PREFIXES])
+def test_every_short_input(oracle, prefix):
+    problems = []
+    for data in confgen.short_inputs(prefix, 3):
+        found = disagreements(data, oracle)
+        if found:
+            problems.append((repr(data), data, found))
+
+    assert problems == [], _report(problems)
 
 
 def test_generator_is_a_function_of_seed_and_index():
