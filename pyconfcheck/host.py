@@ -123,24 +123,18 @@ class Host:
         return True
 
     def read_bytes(self, path: str, limit: int) -> bytes:
-        """Read up to ``limit`` + 1 bytes of a regular host file."""
-        real = self.resolve(path)
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        """Up to ``limit`` + 1 bytes of a regular host file.
+
+        Raises OSError (reader.ReadError) for anything else: missing,
+        unreadable, a directory, a FIFO, a symlink loop.
+        """
+        from .reader import read_limited
+
         try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise IsADirectoryError(errno.EISDIR, "not a regular file")
-            chunks = []
-            remaining = limit + 1
-            while remaining > 0:
-                chunk = os.read(fd, min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                remaining -= len(chunk)
-            return b"".join(chunks)
-        finally:
-            os.close(fd)
+            real = self.resolve(path)
+        except HostPathError as exc:
+            raise OSError(errno.ELOOP, str(exc)) from None
+        return read_limited(real, limit)
 
     # -- accounts --------------------------------------------------------
 

@@ -11,8 +11,19 @@ import stat
 MAX_CONFIG_SIZE = 10 * 1024 * 1024
 
 
-class ReadError(Exception):
-    """A file that cannot be read; ``str()`` is the one-line reason."""
+class ReadError(OSError):
+    """A file that cannot be read; ``str()`` is the one-line reason.
+
+    An OSError (with the errno of the cause, where there is one), so that
+    callers reading host files can treat it like any failed open.
+    """
+
+    def __init__(self, message: str, code: int = 0):
+        super().__init__(code, message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def read_limited(path: str, limit: int = MAX_CONFIG_SIZE) -> bytes:
@@ -20,13 +31,13 @@ def read_limited(path: str, limit: int = MAX_CONFIG_SIZE) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as exc:
-        raise ReadError(_describe(path, exc)) from None
+        raise ReadError(_describe(path, exc), exc.errno) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise ReadError(f"{path}: is a directory")
+            raise ReadError(f"{path}: is a directory", errno.EISDIR)
         if not stat.S_ISREG(info.st_mode):
-            raise ReadError(f"{path}: not a regular file")
+            raise ReadError(f"{path}: not a regular file", errno.EINVAL)
         chunks = []
         remaining = limit + 1
         while remaining > 0:
@@ -36,8 +47,10 @@ def read_limited(path: str, limit: int = MAX_CONFIG_SIZE) -> bytes:
             chunks.append(chunk)
             remaining -= len(chunk)
         return b"".join(chunks)
+    except ReadError:
+        raise
     except OSError as exc:
-        raise ReadError(_describe(path, exc)) from None
+        raise ReadError(_describe(path, exc), exc.errno) from None
     finally:
         os.close(fd)
 

@@ -6,7 +6,6 @@ put in place.  Exit status: 0 no errors, 1 errors (or warnings with
 ``--strict``), 2 the file could not be read or the command was wrong.
 """
 
-import errno
 import os
 import stat
 import sys
@@ -26,38 +25,15 @@ class KeyFileError(Exception):
 
 def read_key_file(path: str) -> bytes:
     """The bytes of a regular file, refusing FIFOs, devices and giants."""
+    from ..reader import ReadError, read_limited
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    except OSError as exc:
-        raise KeyFileError(_reason(path, exc)) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise KeyFileError(f"{path}: is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise KeyFileError(f"{path}: not a regular file")
-        chunks, remaining = [], MAX_KEY_FILE + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
-    except OSError as exc:
-        raise KeyFileError(_reason(path, exc)) from None
-    finally:
-        os.close(fd)
+        data = read_limited(path, MAX_KEY_FILE)
+    except ReadError as exc:
+        raise KeyFileError(str(exc)) from None
     if len(data) > MAX_KEY_FILE:
         raise KeyFileError(f"{path}: larger than {MAX_KEY_FILE >> 20} MiB")
     return data
-
-
-def _reason(path: str, exc: OSError) -> str:
-    if exc.errno == errno.ELOOP:
-        return f"{path}: too many levels of symbolic links"
-    text = exc.strerror or str(exc)
-    return f"{path}: {text[:1].lower() + text[1:]}"
 
 
 def _fail(message: str) -> None:
