@@ -1,6 +1,7 @@
 """Settings: unknown names, duplicates, versions, value types and ranges."""
 
 import difflib
+import functools
 
 from .. import settings
 from ..findings import ERROR, INFO, STAGE_NONE, STAGE_START, WARNING
@@ -187,15 +188,21 @@ def _unknown(ctx, entry):
     elif name in _RETIRED:
         why = _RETIRED[name]
     else:
-        candidates = difflib.get_close_matches(
-            name.lower(), [s.name for s in settings.SETTINGS], n=1,
-            cutoff=0.75)
-        why = f"did you mean '{candidates[0]}'?" if candidates else ""
+        suggestion = _did_you_mean(name)
+        why = f"did you mean '{suggestion}'?" if suggestion else ""
     message = f"unknown setting '{name}'; libvirt ignores it silently"
     if why:
         message += f" ({why})"
     return ctx.finding("SET001", message, entry.line, entry.column,
                        setting=name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _did_you_mean(name):
+    """The closest known setting name (fleets repeat the same typos)."""
+    candidates = difflib.get_close_matches(
+        name.lower(), [s.name for s in settings.SETTINGS], n=1, cutoff=0.75)
+    return candidates[0] if candidates else None
 
 
 def _not_in_version(ctx, entry, setting):
