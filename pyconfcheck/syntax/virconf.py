@@ -38,9 +38,20 @@ class Value:
 
     def plain(self):
         """The value as plain Python data (lists of plain values)."""
-        if self.type == LIST:
-            return [item.plain() for item in self.value]
-        return self.value
+        if self.type != LIST:
+            return self.value
+        # Without recursion, for lists nested thousands deep.
+        top: list = []
+        stack = [(self.value, top)]
+        while stack:
+            items, out = stack.pop()
+            for item in items:
+                if item.type == LIST:
+                    out.append([])
+                    stack.append((item.value, out[-1]))
+                else:
+                    out.append(item.value)
+        return top
 
 
 @dataclass
@@ -242,36 +253,72 @@ def _collect(tree, text: str, result: ParseResult, version) -> None:
 
 
 def _value(node, column, version) -> Value:
+    """The ``Value`` of a value node.
+
+    Lists are walked with a stack of their own rather than by recursion:
+    libvirt reads lists nested thousands deep, and so must we.  Children
+    are visited in file order, which ``column`` relies on.
+    """
+    found: List[Value] = []
+    # One frame per open list: (node, its items so far, children left).
+    stack = [(None, found, iter((node,)))]
+    while stack:
+        list_node, items, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if list_node is not None:
+                stack[-1][1].append(Value(LIST, items, *_start(list_node)))
+        elif getattr(child, "data", None) == "list":
+            stack.append((child, [], iter(child.children)))
+        else:
+            items.append(_scalar(child, column, version))
+    return found[0]
+
+
+def _start(node) -> Tuple[int, int]:
+    if node.meta.empty:
+        return 0, 0
+    return node.meta.line, node.meta.column
+
+
+def _scalar(node, column, version) -> Value:
     from lark import Token
 
     if isinstance(node, Token):
         raise AssertionError(f"unexpected token {node.type}")
-    if node.data == "string":
-        token = node.children[0]
-        quote = '"""' if token.type == "TRIPLE_STRING" else token[0]
-        inner = token[len(quote):len(token) - len(quote)]
-        # libvirt copies the string with strndup: a NUL byte ends it.
-        inner = _decoded(inner.split("\x00", 1)[0])
-        return Value(STRING, inner, token.line, column(token),
-                     quote)
+    token = node.children[0]
     if node.data == "number":
-        token = node.children[0]
         return _number(token, column(token), version)
-    items = [_value(child, column, version) for child in node.children]
-    line = node.meta.line if not node.meta.empty else 0
-    column = node.meta.column if not node.meta.empty else 0
-    return Value(LIST, items, line, column)
+    quote = '"""' if token.type == "TRIPLE_STRING" else token[0]
+    inner = token[len(quote):len(token) - len(quote)]
+    # libvirt copies the string with strndup: a NUL byte ends it.
+    inner = _decoded(inner.split("\x00", 1)[0])
+    return Value(STRING, inner, token.line, column(token), quote)
+
+
+#: Digits turned into a number at a time when wrapping a long literal.
+_DIGIT_CHUNK = 1000
 
 
 def _number(token, column: int, version) -> Value:
     literal = str(token)
     negative = literal.startswith("-")
-    magnitude = int(literal.lstrip("+-"))
+    # Leading zeros never overflow libvirt's accumulator.
+    digits = literal.lstrip("+-").lstrip("0") or "0"
     if version is None or version >= (11, 0):
-        if magnitude > _LLONG_MAX:
+        if len(digits) > 19 or int(digits) > _LLONG_MAX:
             raise _Overflow(token)
+        magnitude = int(digits)
     else:
-        magnitude %= _ULLONG_MOD
+        # 9.0 multiplies and adds in 64 bits and wraps.  Done a chunk at a
+        # time: linear in the literal, and clear of Python's limit on
+        # converting very long digit strings.
+        magnitude = 0
+        for start in range(0, len(digits), _DIGIT_CHUNK):
+            chunk = digits[start:start + _DIGIT_CHUNK]
+            magnitude = (magnitude * 10 ** len(chunk) + int(chunk)) \
+                % _ULLONG_MOD
     if negative:
         signed = (-magnitude) % _ULLONG_MOD
         if signed > _LLONG_MAX:
