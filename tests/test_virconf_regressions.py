@@ -127,6 +127,51 @@ def test_columns_count_characters_after_non_ascii_text():
             for e in result.entries] == [("a", 1, 1, 5), ("b", 1, 10, 14)]
 
 
+# Found by a robustness run of 1 MiB inputs (not by the generator): libvirt
+# reads lists nested thousands deep (100,000 on this machine; deeper ones
+# crash it), and the parser raised RecursionError from depth 1,000.
+DEEP_LIST = b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n"
+
+
+@regression(DEEP_LIST)
+def test_lists_nested_thousands_deep_are_read():
+    (entry,) = _parse(DEEP_LIST).entries
+
+    depth, value = 0, entry.value
+    while value.value:
+        (value,) = value.value
+        depth += 1
+    assert depth == 4999
+    assert isinstance(entry.value.plain(), list)
+
+
+# Found by the same run: a literal of a million digits raised ValueError
+# (Python's limit on converting long digit strings).  libvirt 9.0 wraps it
+# like any other: 10**1048576 - 1 is 2**64 - 1 modulo 2**64.
+MILLION_DIGITS = b"max_core = " + b"9" * (1 << 20) + b"\n"
+
+
+@regression(MILLION_DIGITS)
+def test_a_number_of_a_million_digits_wraps_in_9_0():
+    (entry,) = _parse(MILLION_DIGITS).entries
+
+    assert (entry.value.type, entry.value.value) == (
+        "unsigned", 18446744073709551615)
+
+
+def test_a_number_of_a_million_digits_overflows_in_11():
+    error = parse_bytes(MILLION_DIGITS, version=(11, 3)).error
+
+    assert (error.message, error.line) == ("numeric overflow in conf value", 1)
+
+
+def test_leading_zeros_do_not_overflow_in_11():
+    data = b"max_core = " + b"0" * 40 + b"9223372036854775807\n"
+    (entry,) = parse_bytes(data, version=(11, 3)).entries
+
+    assert entry.value.value == 9223372036854775807
+
+
 @pytest.fixture(scope="module")
 def oracle():
     try:

@@ -24,11 +24,47 @@ GETTER_KINDS = ("bool", "uint", "int", "string", "list", "string_or_list",
 ORACLE_VERSION = (9, 0)
 
 
-def plain(value):
-    """pyconfcheck's ``Value`` in the oracle's ``(type, value)`` form."""
-    if value.type == LIST:
-        return (LIST, tuple(plain(item) for item in value.value))
-    return (value.type, value.value)
+#: Marks the end of a list in a flattened value.
+_END = ("end",)
+
+
+def flat_ours(value) -> tuple:
+    """pyconfcheck's ``Value`` as a flat tuple of ``(type, value)`` items.
+
+    A list is ``("list",)``, its items, then ``("end",)``.  Flat, so that
+    comparing and printing lists nested thousands deep (libvirt reads
+    them) needs no recursion.
+    """
+    out = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item is _END:
+            out.append(_END)
+        elif item.type == LIST:
+            out.append((LIST,))
+            stack.append(_END)
+            stack.extend(reversed(item.value))
+        else:
+            out.append((item.type, item.value))
+    return tuple(out)
+
+
+def flat_oracle(value) -> tuple:
+    """The oracle's nested ``(type, value)`` in ``flat_ours``'s form."""
+    out = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item is _END:
+            out.append(_END)
+        elif item[0] == LIST:
+            out.append((LIST,))
+            stack.append(_END)
+            stack.extend(reversed(item[1]))
+        else:
+            out.append(item)
+    return tuple(out)
 
 
 def _expected_getter(verdict, kind: str):
@@ -71,11 +107,13 @@ def disagreements(data: bytes, oracle, kinds: Sequence[str] = GETTER_KINDS
                                         theirs.error.message))
         return problems
 
-    our_entries = tuple((entry.name, plain(entry.value))
+    our_entries = tuple((entry.name, flat_ours(entry.value))
                         for entry in ours.entries)
-    if our_entries != theirs.entries:
+    their_entries = tuple((name, flat_oracle(value))
+                          for name, value in theirs.entries)
+    if our_entries != their_entries:
         problems.append("entries: pyconfcheck %r; libvirt %r"
-                        % (our_entries, theirs.entries))
+                        % (our_entries, their_entries))
         return problems
 
     first = {}

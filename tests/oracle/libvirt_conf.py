@@ -115,8 +115,7 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def _plain(pointer) -> PlainValue:
-    value = pointer.contents
+def _scalar(value) -> PlainValue:
     kind = _TYPE_NAMES.get(value.type)
     if kind == "signed":
         return (kind, value.number.l)
@@ -124,14 +123,36 @@ def _plain(pointer) -> PlainValue:
         return (kind, value.number.ul)
     if kind == "string":
         return (kind, _decode(value.str or b""))
-    if kind == "list":
-        items = []
-        element = value.list
-        while element:
-            items.append(_plain(element))
-            element = element.contents.next
-        return (kind, tuple(items))
     raise AssertionError("virConfValue of unknown type %d" % value.type)
+
+
+def _plain(pointer) -> PlainValue:
+    """A ``virConfValue`` as plain data.
+
+    Lists are followed with a stack of their own: libvirt accepts lists
+    nested thousands deep, more than Python's recursion limit.
+    """
+    top = pointer.contents
+    if top.type != _CONF_LIST:
+        return _scalar(top)
+
+    found: list = []
+    # One frame per open list: [next element, its items, parent's items].
+    stack = [[top.list, [], found]]
+    while stack:
+        frame = stack[-1]
+        element, items, parent_items = frame
+        if not element:
+            stack.pop()
+            parent_items.append(("list", tuple(items)))
+            continue
+        value = element.contents
+        frame[0] = value.next
+        if value.type == _CONF_LIST:
+            stack.append([value.list, [], items])
+        else:
+            items.append(_scalar(value))
+    return found[0]
 
 
 class LibvirtConf:
@@ -258,12 +279,22 @@ class LibvirtConf:
     def _walk(self, conf) -> Tuple[Tuple[str, PlainValue], ...]:
         entries = []
 
+        failures = []
+
         def visit(name, value, opaque):
-            entries.append((_decode(name), _plain(value)))
+            # An exception must not die inside the C callback unseen.
+            try:
+                entries.append((_decode(name), _plain(value)))
+            except Exception as error:
+                failures.append(error)
+                return -1
             return 0
 
         callback = _WalkCallback(visit)
-        if self._lib.virConfWalk(conf, callback, None) < 0:
+        status = self._lib.virConfWalk(conf, callback, None)
+        if failures:
+            raise failures[0]
+        if status < 0:
             raise AssertionError("virConfWalk failed")
         return tuple(entries)
 
