@@ -23,12 +23,17 @@ _DOC_PORTS = """\
 libvirt checks the port ranges while it loads qemu.conf: display ports
 start at 5900 or above, WebSocket ports at 5700 or above, migration and
 backup ports above 0; every maximum is at most 65535 and not below its
-minimum.
+minimum - the maximum is compared even when only the minimum is written,
+against its default.  Then the daemon builds one port allocator per range,
+which needs the minimum strictly below the maximum.
 
 Failing:
 
     migration_port_min = 0
     migration_port_max = 70000
+    migration_port_min = 60000      # default maximum 49215
+    remote_display_port_min = 6000
+    remote_display_port_max = 6000
 
 Passing:
 
@@ -235,7 +240,10 @@ Fix: create the account, or name an existing one.
          """\
 At start-up the daemon creates `auto_dump_path` and
 `memory_backing_dir`/libvirt/qemu.  An empty value or a path through a
-regular file fails ("Failed to create dump dir").
+regular file fails ("Failed to create dump dir"); the per-user daemon also
+fails where the user may not write.  The per-user daemon creates its dbus
+state directory owned by `user`:`group`, so naming another account in the
+per-user qemu.conf fails with "Operation not permitted".
 
 Fix: give a directory path the daemon can create.
 """),
@@ -245,7 +253,10 @@ Fix: give a directory path the daemon can create.
 `lock_manager` names a plugin in libvirt's lock-driver directory (lockd
 ships with libvirt-daemon; sanlock is a separate package).  The plugin
 reads /etc/libvirt/qemu-<name>.conf with the same parser; a missing
-plugin or a syntax error there stops the QEMU driver.
+plugin, a syntax or type error there stops the QEMU driver.  When that file
+sets a lockspace (`file_lockspace_dir`, `lvm_lockspace_dir`,
+`scsi_lockspace_dir`), lockd registers it with virtlockd while the daemon
+starts, so virtlockd's socket must be there.
 
 Failing:
 
@@ -1118,7 +1129,10 @@ def _security_host(ctx):
     from . import host as probes
 
     wanted = [n for n in drivers or () if n in ("selinux", "apparmor")]
-    needs_state = wanted or ctx.doc.value("security_require_confined")
+    # With drivers named, the first decides confinement; without, the
+    # daemon probes SELinux then AppArmor.
+    needs_state = wanted or (
+        not drivers and ctx.doc.value("security_require_confined"))
     state = probes.security_modules(ctx.host) if needs_state else {}
     if isinstance(state, probes.Unknown):
         probes.skipped(ctx, "whether SELinux/AppArmor can serve "

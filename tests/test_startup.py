@@ -1,0 +1,358 @@
+"""Start-up checks on host trees: exact place, code, severity, stage, words.
+
+The daemon's behaviour behind each expectation was measured with
+tests/test_startup_oracle.py (Debian's libvirt 9.0.0); these tests pin
+confcheck's side without the daemon, on small trees under ``--root``.
+"""
+
+import os
+
+import pytest
+
+from conftest import run_check
+from pyconfcheck.checks import startup
+from pyconfcheck.host import Host
+from pyconfcheck.version import detect_version
+
+V9 = (9, 0)
+
+
+def start_errors(findings):
+    return [(f.line, f.column, f.code, f.severity, f.stage)
+            for f in findings if f.stage == "start"]
+
+
+def one(findings, code):
+    found = [f for f in findings if f.code == code]
+    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    return found[0]
+
+
+def test_missing_user_is_a_start_error_at_the_value(debian_host):
+    findings = run_check('vnc_tls = 0\nuser = "vmrunner"\n',
+                         root=str(debian_host), version=V9)
+
+    assert start_errors(findings) == [(2, 8, "STA014", "error", "start")]
+    assert one(findings, "STA014").message.startswith(
+        "Failed to parse user 'vmrunner'")
+
+
+@pytest.mark.parametrize("value", ['"+107"', '"4242"', '"4294967295"',
+                                   '"libvirt-qemu"'])
+def test_numbers_and_existing_names_resolve(debian_host, value):
+    findings = run_check(f"user = {value}\ngroup = {value}\n",
+                         root=str(debian_host), version=V9)
+
+    assert start_errors(findings) == []
+
+
+def test_build_default_account_is_checked_before_the_file(debian_host):
+    (debian_host / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\n")
+    findings = run_check("vnc_tls = true\n", root=str(debian_host),
+                         version=V9)
+
+    first = startup.first_start_error(findings)
+    assert (first.line, first.code, first.severity) == (0, "HOST003",
+                                                        "error")
+    assert first.message.startswith("Failed to parse user 'libvirt-qemu'")
+
+
+def test_session_needs_no_build_default_account(debian_host):
+    (debian_host / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\n")
+    findings = run_check("", root=str(debian_host), version=V9,
+                         session=True)
+
+    assert start_errors(findings) == []
+
+
+def test_session_refuses_namespaces(debian_host):
+    findings = run_check('namespaces = [ "mount" ]\n', root=str(debian_host),
+                         version=V9, session=True)
+
+    assert start_errors(findings) == [(1, 1, "STA011", "error", "start")]
+    assert one(findings, "STA011").message.startswith(
+        "cannot use namespaces in session mode")
+
+
+@pytest.mark.parametrize("conf, line, column, words", [
+    ("migration_port_min = 0\n", 1, 22,
+     "migration_port_min: port must be greater than 0"),
+    ("migration_port_max = 70000\n", 1, 22,
+     "migration_port_max: port must be between the minimal port 49152 and "
+     "65535"),
+    ("migration_port_min = 60000\n", 1, 22,
+     "migration_port_max: port must be between the minimal port 60000 and "
+     "65535"),
+    ("remote_display_port_min = 5899\n", 1, 27,
+     "remote_display_port_min: port must be greater than or equal to 5900"),
+    ("remote_websocket_port_min = 6000\nremote_websocket_port_max = 5999\n",
+     2, 29, "remote_websocket_port_max: port must be between the minimal "
+     "port and 65535"),
+    ("remote_display_port_min = 6000\nremote_display_port_max = 6000\n",
+     2, 27, "start port 6000 must be less than end port 6000"),
+])
+def test_port_rules(conf, line, column, words):
+    findings = run_check(conf, version=V9)
+
+    finding = one(findings, "STA001")
+    assert (finding.line, finding.column, finding.severity,
+            finding.stage) == (line, column, "error", "start")
+    assert finding.message.startswith(words)
+
+
+@pytest.mark.parametrize("value, shown", [
+    ('"localhost.example"', "localhost.example"),
+    ('"localhostfoo.example.com"', "localhostfoo.example.com"),
+    ('"127.0.0.1"', "127.0.0.1"), ('"[::1]"', "::1")])
+def test_local_migration_addresses(value, shown):
+    findings = run_check(f"migration_host = {value}\n", version=V9)
+
+    finding = one(findings, "STA002")
+    assert (finding.line, finding.column) == (1, 18)
+    assert finding.message.startswith(
+        f"migration_host must not be the address of the local machine: "
+        f"{shown}")
+
+
+def test_other_loopback_addresses_pass():
+    assert start_errors(run_check('migration_address = "127.0.0.2"\n',
+                                  version=V9)) == []
+
+
+@pytest.mark.parametrize("conf, code, words", [
+    ('stdio_handler = "journald"\n', "STA003",
+     "Unknown stdio handler journald"),
+    ('sched_core = "all"\n', "STA003", "Unknown sched_core value all"),
+    ("allow_disk_format_probing = 1\n", "STA012",
+     "allow_disk_format_probing is no longer supported"),
+    ('nvram = [ "a:b:c" ]\n', "STA005", "Invalid nvram format: 'a:b:c'"),
+    ('security_driver = [ "none", "none" ]\n', "STA007",
+     "Duplicate security driver none"),
+    ('cgroup_controllers = [ "io" ]\n', "STA009",
+     "Unknown cgroup controller 'io'"),
+    ('namespaces = [ "net" ]\n', "STA011", "Unknown namespace: net"),
+    ('hugetlbfs_mount = ""\n', "STA004",
+     "cannot determine filesystem for '': No such file or directory"),
+])
+def test_values_the_daemon_refuses_while_loading(conf, code, words):
+    finding = one(run_check(conf, version=V9), code)
+
+    assert (finding.severity, finding.stage) == ("error", "start")
+    assert finding.message.startswith(words)
+
+
+def test_nvram_with_one_colon_passes_even_with_an_empty_side():
+    assert start_errors(run_check('nvram = [ "a:" ]\n', version=V9)) == []
+
+
+def test_image_formats_follow_the_version():
+    conf = 'save_image_format = "zstd"\n'
+
+    assert start_errors(run_check(conf, version=V9)) == []
+    assert one(run_check(conf, version=V9), "STA020").severity == "warning"
+    assert start_errors(run_check('save_image_format = "zip"\n')) == [
+        (1, 21, "STA003", "error", "start")]
+
+
+def test_vxhs_directory_is_checked_up_to_11_3_only(debian_host):
+    conf = 'vxhs_tls_x509_cert_dir = "/nope"\n'
+
+    assert start_errors(run_check(conf, root=str(debian_host),
+                                  version=V9)) == [
+        (1, 26, "STA013", "error", "start")]
+    assert start_errors(run_check(conf, root=str(debian_host))) == []
+
+
+def test_tls_directory_must_exist_only_when_written(debian_host):
+    findings = run_check('vnc_tls = 1\nnbd_tls_x509_cert_dir = "/etc/pki/n"\n',
+                         root=str(debian_host), version=V9)
+
+    finding = one(findings, "STA013")
+    assert (finding.line, finding.column) == (2, 25)
+    assert finding.message.startswith(
+        "nbd_tls_x509_cert_dir directory '/etc/pki/n' does not exist")
+
+
+def _mounts(root, text):
+    (root / "proc").mkdir(exist_ok=True)
+    (root / "proc" / "mounts").write_text(text)
+
+
+def test_hugetlbfs_mount_read_from_the_trees_mount_table(debian_host):
+    for path in ("dev/hp", "tmp"):
+        (debian_host / path).mkdir(parents=True)
+    _mounts(debian_host, "none /dev/hp hugetlbfs rw,relatime 0 0\n"
+                         "tmpfs /tmp tmpfs rw 0 0\n")
+
+    good = run_check('hugetlbfs_mount = "/dev/hp"\n', root=str(debian_host))
+    bad = run_check('hugetlbfs_mount = [ "/dev/hp", "/tmp" ]\n',
+                    root=str(debian_host))
+
+    assert start_errors(good) == []
+    assert one(bad, "STA004").message.startswith(
+        "not a hugetlbfs mount: '/tmp'")
+
+
+def test_hugetlbfs_without_a_mount_table_is_skipped_with_a_note(debian_host):
+    findings = run_check('hugetlbfs_mount = "/dev/hp"\n',
+                         root=str(debian_host))
+
+    assert start_errors(findings) == []
+    note = one(findings, "HOST002")
+    assert (note.severity, note.line) == ("info", 0)
+    assert "hugetlbfs" in note.message and "proc/mounts" in note.message
+
+
+def test_security_driver_needs_the_trees_sys(debian_host):
+    conf = 'security_driver = "apparmor"\n'
+
+    unknown = run_check(conf, root=str(debian_host))
+    (debian_host / "sys").mkdir()
+    known = run_check(conf, root=str(debian_host))
+
+    assert "SELinux/AppArmor" in one(unknown, "HOST002").message
+    assert start_errors(unknown) == []
+    finding = one(known, "STA007")
+    assert (finding.line, finding.column, finding.stage) == (1, 19, "start")
+    assert "Failed to initialize security drivers" in finding.message
+
+
+def test_security_driver_selinux_enabled_in_the_tree(debian_host):
+    (debian_host / "sys" / "fs" / "selinux").mkdir(parents=True)
+    (debian_host / "sys" / "fs" / "selinux" / "enforce").write_text("1\n")
+
+    findings = run_check('security_driver = "selinux"\n'
+                         "security_require_confined = 1\n",
+                         root=str(debian_host))
+
+    assert start_errors(findings) == []
+
+
+def test_require_confined_with_driver_none(debian_host):
+    findings = run_check('security_driver = "none"\n'
+                         "security_require_confined = 1\n",
+                         root=str(debian_host))
+
+    finding = one(findings, "STA008")
+    assert (finding.line, finding.column) == (2, 29)
+
+
+def test_misspelt_driver_is_not_found(debian_host):
+    finding = one(run_check('security_driver = "apparmour"\n',
+                            root=str(debian_host)), "STA007")
+
+    assert finding.message.startswith("Security driver apparmour not found")
+
+
+def test_cgroup_v1_comounted_cpu_alone_is_a_warning(debian_host):
+    _mounts(debian_host, "cgroup /sys/fs/cgroup/cpu,cpuacct cgroup "
+                         "rw,cpu,cpuacct 0 0\n")
+
+    findings = run_check('cgroup_controllers = [ "cpu" ]\n',
+                         root=str(debian_host))
+
+    finding = one(findings, "STA010")
+    assert (finding.line, finding.severity, finding.stage) == (
+        1, "warning", "vm-start")
+
+
+def test_lock_manager_plugin_and_its_file(debian_host):
+    plugins = debian_host / "usr/lib/x86_64-linux-gnu/libvirt/lock-driver"
+    plugins.mkdir(parents=True)
+    (plugins / "lockd.so").write_text("")
+    (debian_host / "etc" / "libvirt").mkdir()
+    lockd = debian_host / "etc" / "libvirt" / "qemu-lockd.conf"
+    lockd.write_text("auto_disk_leases = 5\n")
+
+    missing = run_check('lock_manager = "sanlock"\n', root=str(debian_host))
+    bad_type = run_check('lock_manager = "lockd"\n', root=str(debian_host))
+    lockd.write_text("auto_disk_leases = yes\n")
+    bad_syntax = run_check('lock_manager = "lockd"\n', root=str(debian_host))
+
+    assert one(missing, "STA016").message.startswith(
+        f"Plugin /usr/lib/x86_64-linux-gnu/libvirt/lock-driver/sanlock.so "
+        "not accessible: No such file or directory")
+    assert one(bad_type, "STA016").message.startswith(
+        "/etc/libvirt/qemu-lockd.conf: value for 'auto_disk_leases' "
+        "parameter must be 0 or 1")
+    assert one(bad_syntax, "STA016").message.startswith(
+        "/etc/libvirt/qemu-lockd.conf:1: expecting a value")
+
+
+def test_mac_filter_needs_ebtables(debian_host):
+    findings = run_check("mac_filter = 1\n", root=str(debian_host))
+    (debian_host / "usr/sbin/ebtables").write_text("")
+    os.chmod(debian_host / "usr/sbin/ebtables", 0o755)
+
+    assert one(findings, "STA017").message.startswith(
+        "Failed to apply firewall rules /usr/sbin/ebtables")
+    assert start_errors(run_check("mac_filter = 1\n",
+                                  root=str(debian_host))) == []
+
+
+@pytest.mark.parametrize("conf, words", [
+    ('auto_dump_path = ""\n', "Failed to create dump dir : Invalid argument"),
+    ('auto_dump_path = "/etc/passwd/dump"\n',
+     "Failed to create dump dir /etc/passwd/dump: Not a directory"),
+    ('memory_backing_dir = "/etc/passwd"\n',
+     "Failed to create memory backing dir /etc/passwd/libvirt/qemu: Not a "
+     "directory"),
+])
+def test_directories_the_daemon_creates(debian_host, conf, words):
+    finding = one(run_check(conf, root=str(debian_host)), "STA015")
+
+    assert (finding.line, finding.severity, finding.stage) == (
+        1, "error", "start")
+    assert finding.message.startswith(words)
+
+
+def test_first_start_error_follows_the_daemon_not_the_file(debian_host):
+    findings = run_check(
+        'nbd_tls_x509_cert_dir = "/nope"\n'      # validate phase
+        'mac_filter = 1\n'                       # after the load
+        'cgroup_controllers = [ "io" ]\n'        # load, late
+        'user = "nosuch"\n'                      # load, before cgroups
+        'max_processes = -1\n',                  # load, earlier still
+        root=str(debian_host), version=V9)
+
+    ordered = sorted((f for f in findings if f.stage == "start"),
+                     key=startup.daemon_order)
+    assert [f.code for f in ordered] == [
+        "TYP001", "STA014", "STA009", "STA013", "STA017"]
+
+
+def test_load_order_covers_every_setting_libvirt_reads():
+    from pyconfcheck import settings
+
+    read = {s.name for s in settings.SETTINGS
+            if s.read_in(None) and not s.proposed}
+    assert read - set(startup._LOAD_INDEX) == set()
+
+
+def _dpkg(root, stanzas):
+    status = root / "var" / "lib" / "dpkg"
+    status.mkdir(parents=True)
+    (status / "status").write_text("\n".join(stanzas))
+
+
+def test_version_from_the_trees_dpkg_database(tmp_path):
+    _dpkg(tmp_path, [
+        "Package: libvirt0\nStatus: install ok installed\n"
+        "Version: 9.0.0-4+deb12u2\n",
+        "Package: libvirt-daemon-driver-qemu\nStatus: install ok installed\n"
+        "Version: 1:11.3.0-3\n"])
+
+    assert detect_version(Host(str(tmp_path))) == (11, 3)
+
+
+def test_version_ignores_removed_packages(tmp_path):
+    _dpkg(tmp_path, [
+        "Package: libvirt-daemon\nStatus: deinstall ok config-files\n"
+        "Version: 9.0.0-4\n"])
+
+    assert detect_version(Host(str(tmp_path))) is None
+
+
+def test_version_without_a_database_or_host(tmp_path):
+    assert detect_version(Host(str(tmp_path))) is None
+    assert detect_version(None) is None
