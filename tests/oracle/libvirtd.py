@@ -119,7 +119,8 @@ def run(case: Case, scratch: str) -> Result:
         raise RuntimeError(f"confcheck crashed on {case.name}: "
                            f"{checked['crash']}")
     return Result(case, data["failed"], data["message"], checked["all"],
-                  checked["first"], data["seconds"], data["log_tail"], data["conf_path"])
+                  checked["first"], data["seconds"], data["log_tail"],
+                  data["conf_path"])
 
 
 def run_many(cases: Sequence[Case], workers: int = 0) -> List[Result]:
