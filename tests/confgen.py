@@ -237,6 +237,14 @@ def _comment_in_list(rng: random.Random, data: bytes) -> bytes:
     return data[:at] + b" # inside\n" + data[at:]
 
 
+def _cut_inside_list(rng: random.Random, data: bytes) -> bytes:
+    opens = [m.end() for m in re.finditer(rb"\[", data)]
+    if not opens:
+        return data + b"\nnamespaces = [ \"mount\""
+    at = rng.choice(opens)
+    return data[:rng.randint(at, len(data))]
+
+
 def _value_on_next_line(rng: random.Random, data: bytes) -> bytes:
     equals = [m.end() for m in re.finditer(rb"=[ \t]*", data)]
     if not equals:
@@ -256,6 +264,7 @@ _MUTATIONS: Tuple[Callable[[random.Random, bytes], bytes], ...] = (
     _value_on_next_line,
     _comment_in_list,
     lambda rng, d: d[:rng.randint(0, len(d))],
+    _cut_inside_list,
     lambda rng, d: _insert(rng, d, b"\x00"),
     lambda rng, d: _insert(rng, d, rng.choice(
         (b"\xff", b"\xc3", b"\xe9", b"\x80abc", b"\xc3\xa9", b"\xfe\xff"))),
@@ -307,6 +316,10 @@ def token_soup(rng: random.Random) -> bytes:
         if rng.random() < 0.7:
             pieces.append(rng.choice((b"\n", b"\r\n", b"\r", b";", b"")))
     return b"".join(pieces)
+
+
+#: The first indices of every corpus are these fixed files.
+SPECIAL_COUNT = len(_SPECIAL_FILES)
 
 
 def generate(seed: int, index: int) -> bytes:
