@@ -24,6 +24,9 @@ class Options:
     psk_identities: Tuple[str, ...] = ()
     migrate_uri: Optional[str] = None
     role: Optional[str] = None
+    #: without a version, judge against the release the checked host has
+    #: installed (its package database), as the CLI does
+    detect_version: bool = False
 
 
 @dataclass
@@ -44,13 +47,20 @@ def check_bytes(data: bytes, path: str, options: Options) -> Tuple[
         List[Finding], Document]:
     """Check qemu.conf content as if installed at ``path`` on the host."""
     truncated = len(data) > MAX_CONFIG_SIZE
-    document = Document(data[:MAX_CONFIG_SIZE] if truncated else data,
-                        options.version, truncated=truncated)
     host = None if options.no_host else Host(options.root or "/")
+    version, detected = options.version, False
+    if version is None and options.detect_version and host is not None:
+        from .version import detect_version
+
+        version = detect_version(host)
+        detected = version is not None
+    document = Document(data[:MAX_CONFIG_SIZE] if truncated else data,
+                        version, truncated=truncated)
     ctx = CheckContext(path=path, doc=document, host=host,
-                       version=options.version, session=options.session,
+                       version=version, session=options.session,
                        psk_identities=tuple(options.psk_identities),
-                       migrate_uri=options.migrate_uri, role=options.role)
+                       migrate_uri=options.migrate_uri, role=options.role,
+                       version_detected=detected)
     findings = sorted(checks.run(ctx), key=Finding.sort_key)
     return findings, document
 

@@ -243,7 +243,8 @@ def check_command(files, root, no_host, version, session, as_path,
                           version=version,
                           session=session or settings.get("session", False),
                           psk_identities=psk_identity,
-                          migrate_uri=migrate_uri, role=role)
+                          migrate_uri=migrate_uri, role=role,
+                          detect_version=True)
     inputs = _inputs(files, as_path, host_trees, root, options)
 
     report = api.check_inputs(inputs, options, selection)

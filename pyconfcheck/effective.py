@@ -64,8 +64,9 @@ def _number(text: str) -> Optional[int]:
     if not text.isdigit():
         return None
     number = int(text)
-    # (uid_t)-1 is not a valid id.
-    if number >= (1 << 32) - 1:
+    # The daemon accepts any number that fits 32 bits (measured:
+    # user = "4294967295" starts).
+    if number > 0xFFFFFFFF:
         return None
     return number
 

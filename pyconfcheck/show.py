@@ -152,8 +152,15 @@ def show_command(file, root, no_host, version, fmt):
         data = read_limited(path)
     except ReadError as exc:
         _fail(str(exc))
-    doc = Document(data[:MAX_CONFIG_SIZE], parsed_version)
     host = None if no_host else Host(root or "/")
+    if parsed_version is None and host is not None:
+        from .version import detect_version
+
+        parsed_version = detect_version(host)
+        if parsed_version is not None:
+            click.echo("judged against libvirt %d.%d, the release installed "
+                       "on this host" % parsed_version, err=True)
+    doc = Document(data[:MAX_CONFIG_SIZE], parsed_version)
     rows = effective_settings(doc, host, parsed_version)
     if doc.error is not None:
         click.echo(f"{path}:{doc.error.line}:{doc.error.column}: libvirt "

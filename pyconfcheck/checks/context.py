@@ -23,6 +23,8 @@ class CheckContext:
     migrate_uri: Optional[str] = None
     #: "source", "destination" or None for both
     role: Optional[str] = None
+    #: ``version`` was read from the host's package database
+    version_detected: bool = False
     #: resolved lazily by pyconfcheck.effective
     _cache: dict = field(default_factory=dict)
 

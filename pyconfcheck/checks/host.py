@@ -53,6 +53,18 @@ Fix: reinstall the package that creates the account (on Debian
 libvirt-daemon-system), or create it: `adduser --system --group
 libvirt-qemu`.
 """),
+    Rule("HOST004", "version-detected", INFO, STAGE_NONE,
+         "the libvirt release judged against came from the host",
+         """Without `--libvirt-version`, confcheck judges the file against the libvirt
+release installed on the checked host (the live host, or the tree given
+with `--root`), read from its package database (dpkg, or rpm where the rpm
+Python bindings are installed).  When nothing is installed there, the
+default target is the newest release known with the TLS-PSK proposal
+applied.
+
+Fix: nothing to fix; pass `--libvirt-version X.Y` to judge against the
+release you are about to deploy.
+"""),
 )
 
 
@@ -214,6 +226,11 @@ def check(ctx):
                           "(accounts, directories, TLS and PSK files, "
                           "plugins, security drivers) were skipped")
         return
+    if ctx.version_detected:
+        yield ctx.finding(
+            "HOST004", f"judged against libvirt {ctx.version[0]}."
+            f"{ctx.version[1]}, the release installed on this host (its "
+            "package database); --libvirt-version chooses another")
     yield from build_default_accounts(ctx)
     notes = ctx._cache.get("host_skipped", {})
     for check_name, reason in notes.items():
