@@ -28,9 +28,10 @@ from tests.oracle import qemu_psk
 from tests.psk_variants import variants
 
 MISSING = qemu_psk.missing_tools()
-pytestmark = pytest.mark.skipif(
+# Real QEMU runs: part of `make test`, left out of the `make check` loop.
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     bool(MISSING), reason="needs Debian's qemu-utils (missing: "
-    + ", ".join(MISSING) + "); `make test` installs it")
+    + ", ".join(MISSING) + "); `make test` installs it")]
 
 WORKERS = 3
 

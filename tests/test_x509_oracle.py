@@ -27,9 +27,10 @@ from pyconfcheck import rules  # noqa: E402
 from pyconfcheck.host import Host, Identity  # noqa: E402
 from pyconfcheck.tls import x509  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
+# Real QEMU runs: part of `make test`, left out of the `make check` loop.
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     shutil.which("qemu-img") is None or shutil.which("qemu-nbd") is None,
-    reason="qemu-utils (qemu-img, qemu-nbd) is not installed")
+    reason="qemu-utils (qemu-img, qemu-nbd) is not installed")]
 
 IS_ROOT = os.geteuid() == 0
 CASES = {case.name: case for case in x509_cases.CASES}
