@@ -21,6 +21,7 @@ below from the facts notes, section 3.6.
 import collections
 import glob
 import os
+import random
 import time
 
 import pytest
@@ -159,6 +160,45 @@ def test_project_example(oracle, path):
         pytest.skip("the repository has no examples/**/qemu.conf yet")
 
     assert disagreements(_read(path), oracle) == []
+
+
+#: Mutated copies made of each stock, real and example file.
+_MUTANTS_PER_FILE = 40
+
+
+def _corpus_files():
+    """(label, bytes) of every stock (both forms), real and example file."""
+    files = []
+    for version in ("9.0.0", "12.9.0"):
+        path = os.path.join(CORPUS, "libvirt-" + version, "qemu.conf")
+        if os.path.exists(path):
+            data = _read(path)
+            files.append((path, data))
+            files.append((path + " (examples uncommented)",
+                          confgen.uncomment_examples(
+                              data.decode("utf-8")).encode()))
+    files.extend((path, _read(path)) for path in _REAL + _EXAMPLES)
+    return files
+
+
+@pytest.mark.slow
+def test_mutated_corpus_files(oracle):
+    files = _corpus_files()
+    if not files:
+        _shared(CORPUS)
+
+    problems = []
+    for file_number, (label, original) in enumerate(files):
+        for number in range(_MUTANTS_PER_FILE):
+            rng = random.Random("%d:%d:%d" % (PROOF_SEED, file_number,
+                                              number))
+            data = confgen.mutate(rng, original)
+            found = disagreements(data, oracle)
+            if found:
+                problems.append(("%s, mutant %d" % (label, number), data,
+                                 found))
+
+    assert problems == [], _report(problems)
 
 
 # -- generated files ---------------------------------------------------------
