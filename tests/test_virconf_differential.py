@@ -10,8 +10,10 @@ Inputs: the stock qemu.conf of libvirt 9.0.0 and 12.9.0 as shipped and
 with every example uncommented (what libvirt's lens test reads), the 50
 real files of ../shared/corpus/real, the project's examples, and
 ``CONFCHECK_PROOF_COUNT`` (default 30,000) generated files from seed
-``CONFCHECK_PROOF_SEED``.  ``make parser-proof-long`` runs a large count
-with a fresh seed.
+``CONFCHECK_PROOF_SEED``, and every short input up to
+``CONFCHECK_PROOF_SHORT_LENGTH`` (default 3) pieces.
+``make parser-proof-long`` runs a large count with a fresh seed and short
+inputs of up to four pieces.
 
 Only libvirt 9.0.0 can be loaded here (Debian 12).  What changed in 11.x
 (numbers beyond 64 bits are an error instead of wrapping) is pinned
@@ -36,6 +38,8 @@ CORPUS = os.path.normpath(os.path.join(REPO, "..", "shared", "corpus"))
 
 PROOF_COUNT = int(os.environ.get("CONFCHECK_PROOF_COUNT", "30000"))
 PROOF_SEED = int(os.environ.get("CONFCHECK_PROOF_SEED", "20260527"))
+#: How many pieces the exhaustive short inputs have at most.
+PROOF_SHORT_LENGTH = int(os.environ.get("CONFCHECK_PROOF_SHORT_LENGTH", "3"))
 
 #: Every message virconf.c of 9.0.0 has for a file it cannot read.
 LIBVIRT_9_SYNTAX_MESSAGES = {
@@ -246,7 +250,7 @@ _SHORT_PREFIXES = (b"", b"a = ", b'a = """', b"a = [")
                          ids=[repr(p) for p in _SHORT_PREFIXES])
 def test_every_short_input(oracle, prefix):
     problems = []
-    for data in confgen.short_inputs(prefix, 3):
+    for data in confgen.short_inputs(prefix, PROOF_SHORT_LENGTH):
         found = disagreements(data, oracle)
         if found:
             problems.append((repr(data), data, found))
