@@ -327,3 +327,24 @@ def test_libvirt_11_keeps_the_largest_llong(version):
         UNSIGNED, 9223372036854775807)
     assert _only_value(b"keepalive_interval = -9223372036854775807\n",
                        version) == (SIGNED, -9223372036854775807)
+
+
+@pytest.mark.parametrize("data,line", [
+    # virconf.c scans once, front to back, and stops at the first problem:
+    # an overflowing number before a syntax error is what 11.x reports.
+    (b"a = 99999999999999999999\nb = bare\n", 1),
+    (b"a = 1\nb = 99999999999999999999 bare\n", 2),
+    (b"a = [ 1, [ 99999999999999999999, 2 ]\n", 1),
+])
+def test_libvirt_11_stops_at_an_overflow_before_a_syntax_error(data, line):
+    error = parse_bytes(data, version=(11, 3)).error
+
+    assert (error.message, error.line) == ("numeric overflow in conf value",
+                                           line)
+
+
+def test_libvirt_11_stops_at_a_syntax_error_before_an_overflow():
+    data = b"a = bare\nb = 99999999999999999999\n"
+    error = parse_bytes(data, version=(11, 3)).error
+
+    assert (error.message, error.line) == ("expecting a value", 1)

@@ -154,6 +154,12 @@ def _parse(text: str, version) -> ParseResult:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         result.error = _libvirt_error(text, exc)
+        overflow = _first_overflow(exc, version)
+        if overflow is not None:
+            # libvirt scans once, front to back: a number too large for
+            # 11.x stops it before it ever reaches the syntax error.
+            result.error = SyntaxIssue("numeric overflow in conf value",
+                                       *_position(text, overflow.end_pos))
         tree = None
     if tree is not None:
         _collect(tree, text, result, version)
@@ -174,6 +180,33 @@ def _parse(text: str, version) -> ParseResult:
                 result.entries = partial.entries
                 result.comments = partial.comments
     return result
+
+
+def _overflows(literal: str, version) -> bool:
+    if version is not None and version < (11, 0):
+        return False
+    digits = literal.lstrip("+-").lstrip("0")
+    return len(digits) > 19 or int(digits or "0") > _LLONG_MAX
+
+
+def _first_overflow(exc, version):
+    """The first number read before the syntax error that 11.x refuses."""
+    from lark import Token, Tree
+
+    state = getattr(getattr(exc, "interactive_parser", None),
+                    "parser_state", None)
+    if state is None:
+        return None
+    numbers = []
+    for item in state.value_stack:
+        if isinstance(item, Tree):
+            numbers.extend(item.scan_values(
+                lambda value: isinstance(value, Token)
+                and value.type == "NUMBER"))
+        elif isinstance(item, Token) and item.type == "NUMBER":
+            numbers.append(item)
+    too_large = [token for token in numbers if _overflows(token, version)]
+    return min(too_large, key=lambda token: token.start_pos, default=None)
 
 
 def _line_start(text: str, line: int) -> int:
@@ -307,7 +340,7 @@ def _number(token, column: int, version) -> Value:
     # Leading zeros never overflow libvirt's accumulator.
     digits = literal.lstrip("+-").lstrip("0") or "0"
     if version is None or version >= (11, 0):
-        if len(digits) > 19 or int(digits) > _LLONG_MAX:
+        if _overflows(literal, version):
             raise _Overflow(token)
         magnitude = int(digits)
     else:
