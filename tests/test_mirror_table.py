@@ -78,11 +78,12 @@ def test_importing_the_mirror_builds_nothing():
 
 
 def _seconds(data: bytes) -> float:
+    # CPU time, best of five: other jobs on the machine do not count
     best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
+    for _ in range(5):
+        started = time.process_time()
         parse_bytes(data)
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
