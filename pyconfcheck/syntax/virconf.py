@@ -8,82 +8,18 @@ later stages can still say something about them.
 """
 
 import os
-from dataclasses import dataclass, field
-from typing import List, Optional, Tuple, Union
+from typing import List, Optional, Tuple
+
+# The result types are defined once for this parser and its fast path;
+# they are re-exported here, where the rest of pyconfcheck looks for them.
+from .virconf_model import (  # noqa: F401
+    LIST, SIGNED, STRING, UNSIGNED, Comment, Entry, ParseResult, SyntaxIssue,
+    Value, number_value, overflows)
 
 _GRAMMAR_FILE = os.path.join(os.path.dirname(__file__), "virconf.lark")
 
 #: libvirt refuses to read a configuration file larger than this.
 MAX_FILE_SIZE = 10 * 1024 * 1024
-
-_LLONG_MAX = (1 << 63) - 1
-_ULLONG_MOD = 1 << 64
-
-STRING = "string"
-UNSIGNED = "unsigned"
-SIGNED = "signed"
-LIST = "list"
-
-
-@dataclass
-class Value:
-    type: str
-    value: Union[str, int, List["Value"]]
-    line: int
-    column: int
-    #: the quote style of a string: ', " or """
-    quote: Optional[str] = None
-    #: the literal text of a number as written (before wrapping)
-    literal: Optional[str] = None
-
-    def plain(self):
-        """The value as plain Python data (lists of plain values)."""
-        if self.type != LIST:
-            return self.value
-        # Without recursion, for lists nested thousands deep.
-        top: list = []
-        stack = [(self.value, top)]
-        while stack:
-            items, out = stack.pop()
-            for item in items:
-                if item.type == LIST:
-                    out.append([])
-                    stack.append((item.value, out[-1]))
-                else:
-                    out.append(item.value)
-        return top
-
-
-@dataclass
-class Entry:
-    name: str
-    value: Value
-    line: int
-    column: int
-    #: text of a comment after the value, without the "#"
-    comment: Optional[str] = None
-
-
-@dataclass
-class Comment:
-    text: str
-    line: int
-    column: int
-
-
-@dataclass
-class SyntaxIssue:
-    message: str
-    line: int
-    column: int
-
-
-@dataclass
-class ParseResult:
-    entries: List[Entry] = field(default_factory=list)
-    comments: List[Comment] = field(default_factory=list)
-    error: Optional[SyntaxIssue] = None
-
 
 class _KeepBadTerminals:
     """Lark post-lexer that only keeps the BAD_* terminals in the lexer."""
@@ -136,8 +72,7 @@ def parse_text(text: str, version: Optional[Tuple[int, int]] = None
     return parse_bytes(text.encode("utf-8", "surrogateescape"), version)
 
 
-def _parse(text: str, version) -> ParseResult:
-    from lark.exceptions import UnexpectedInput
+def _parse(text: str, version, use_fast_path: bool = True) -> ParseResult:
 
     result = ParseResult()
     if not text:
@@ -149,6 +84,15 @@ def _parse(text: str, version) -> ParseResult:
         result.error = SyntaxIssue("expecting a name",
                                    *_position(text, len(text)))
         return result
+
+    from . import fastpath
+
+    fast = fastpath.parse(text, version) if use_fast_path else None
+    if fast is not None:
+        return fast
+
+    # Only now, for files the fast path leaves to the grammar, load Lark.
+    from lark.exceptions import UnexpectedInput
 
     try:
         tree = _parser().parse(text)
@@ -182,13 +126,6 @@ def _parse(text: str, version) -> ParseResult:
     return result
 
 
-def _overflows(literal: str, version) -> bool:
-    if version is not None and version < (11, 0):
-        return False
-    digits = literal.lstrip("+-").lstrip("0")
-    return len(digits) > 19 or int(digits or "0") > _LLONG_MAX
-
-
 def _first_overflow(exc, version):
     """The first number read before the syntax error that 11.x refuses."""
     from lark import Token, Tree
@@ -205,7 +142,7 @@ def _first_overflow(exc, version):
                 and value.type == "NUMBER"))
         elif isinstance(item, Token) and item.type == "NUMBER":
             numbers.append(item)
-    too_large = [token for token in numbers if _overflows(token, version)]
+    too_large = [token for token in numbers if overflows(token, version)]
     return min(too_large, key=lambda token: token.start_pos, default=None)
 
 
@@ -330,34 +267,10 @@ def _scalar(node, column, version) -> Value:
     return Value(STRING, inner, token.line, column(token), quote)
 
 
-#: Digits turned into a number at a time when wrapping a long literal.
-_DIGIT_CHUNK = 1000
-
-
 def _number(token, column: int, version) -> Value:
-    literal = str(token)
-    negative = literal.startswith("-")
-    # Leading zeros never overflow libvirt's accumulator.
-    digits = literal.lstrip("+-").lstrip("0") or "0"
-    if version is None or version >= (11, 0):
-        if _overflows(literal, version):
-            raise _Overflow(token)
-        magnitude = int(digits)
-    else:
-        # 9.0 multiplies and adds in 64 bits and wraps.  Done a chunk at a
-        # time: linear in the literal, and clear of Python's limit on
-        # converting very long digit strings.
-        magnitude = 0
-        for start in range(0, len(digits), _DIGIT_CHUNK):
-            chunk = digits[start:start + _DIGIT_CHUNK]
-            magnitude = (magnitude * 10 ** len(chunk) + int(chunk)) \
-                % _ULLONG_MOD
-    if negative:
-        signed = (-magnitude) % _ULLONG_MOD
-        if signed > _LLONG_MAX:
-            signed -= _ULLONG_MOD
-        return Value(SIGNED, signed, token.line, column, literal=literal)
-    return Value(UNSIGNED, magnitude, token.line, column, literal=literal)
+    if overflows(str(token), version):
+        raise _Overflow(token)
+    return number_value(str(token), token.line, column, version)
 
 
 # -- errors in libvirt's words ---------------------------------------------
