@@ -22,6 +22,23 @@ RULE_MODULES = (
 )
 
 
+#: Where each code family is defined, so that looking up one rule imports
+#: one module (a plain check of a file must not load the x509 or Augeas
+#: families).  A test checks this against RULE_MODULES.
+FAMILY_MODULES = {
+    "SYN": "pyconfcheck.checks.syntax",
+    "SET": "pyconfcheck.checks.settings",
+    "TYP": "pyconfcheck.checks.settings",
+    "STA": "pyconfcheck.checks.startup",
+    "HOST": "pyconfcheck.checks.host",
+    "PSK": "pyconfcheck.psk.check",
+    "X509": "pyconfcheck.tls.check",
+    "ACC": "pyconfcheck.tls.check",
+    "LNS": "pyconfcheck.lens.check",
+    "META": "pyconfcheck.checks.meta",
+}
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -59,5 +76,23 @@ def registry() -> Dict[str, Rule]:
     return _REGISTRY
 
 
+def family_module(code: str) -> Optional[str]:
+    """The module defining ``code`` (families may hold digits: X509)."""
+    for family in sorted(FAMILY_MODULES, key=len, reverse=True):
+        if code.startswith(family) and code[len(family):].isdigit():
+            return FAMILY_MODULES[family]
+    return None
+
+
 def get(code: str) -> Rule:
-    return registry()[code]
+    """One rule, importing only the module of its family."""
+    if _REGISTRY is not None:
+        return _REGISTRY[code]
+    module_name = family_module(code)
+    if module_name is None:
+        return registry()[code]
+    module = importlib.import_module(module_name)
+    for rule in module.RULES:
+        if rule.code == code:
+            return rule
+    raise KeyError(code)

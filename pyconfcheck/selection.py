@@ -15,6 +15,7 @@ Three layers decide, in this order:
   when the check itself worked.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
@@ -32,6 +33,7 @@ class SelectionError(ValueError):
     """A selector that names no rule; ``str()`` is the one-line reason."""
 
 
+@functools.lru_cache(maxsize=1)
 def known_codes() -> Sequence[str]:
     from . import rules
 
@@ -45,6 +47,10 @@ def is_known_selector(selector: str, codes: Iterable[str]) -> bool:
 
 def parse_selectors(values: Iterable[str], option: str) -> Tuple[str, ...]:
     """Split comma lists, normalise case, refuse selectors matching nothing."""
+    values = [value for value in values if value.strip(", ")]
+    if not values:
+        # Nothing to check: do not load every rule family for nothing.
+        return ()
     codes = known_codes()
     selectors: List[str] = []
     for value in values:
@@ -153,7 +159,6 @@ def apply(findings: Iterable[Finding], selection: Selection,
     """
     from . import rules
 
-    codes = known_codes()
     kept: List[Finding] = []
     by_path: Dict[str, tuple] = {}
     for path, (document, lines) in documents.items():
@@ -162,7 +167,8 @@ def apply(findings: Iterable[Finding], selection: Selection,
         by_path[path] = (suppressions, spans, lines)
         for suppression in suppressions.values():
             for code in suppression.codes:
-                if is_known_selector(code.upper(), codes):
+                # Loads every rule family, so only where suppressions are.
+                if is_known_selector(code.upper(), known_codes()):
                     continue
                 rule = rules.get("META001")
                 kept.append(Finding(

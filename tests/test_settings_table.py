@@ -77,3 +77,14 @@ def test_vxhs_is_read_until_11_3_only():
 
     assert vxhs.read_in((9, 0)) and vxhs.read_in((11, 3))
     assert not vxhs.read_in((12, 9)) and not vxhs.read_in(None)
+
+
+def test_every_rule_family_maps_to_the_module_that_defines_it():
+    import importlib
+
+    from pyconfcheck import rules
+
+    for code, rule in rules.registry().items():
+        module = importlib.import_module(rules.family_module(code))
+        assert rule in module.RULES, code
+    assert set(rules.FAMILY_MODULES.values()) == set(rules.RULE_MODULES)

@@ -24,11 +24,18 @@ CHECK_MODULES = (
 _FILE_LEVEL = ("pyconfcheck.checks.syntax", "pyconfcheck.lens.check",
                "pyconfcheck.checks.host")
 
+#: These look only at the host (files, keys, certificates, lenses): under
+#: --no-host they have nothing to say and are not even imported.
+_HOST_ONLY = ("pyconfcheck.psk.check", "pyconfcheck.tls.check",
+              "pyconfcheck.lens.check")
+
 
 def run(ctx) -> List[Finding]:
     findings: List[Finding] = []
     for module_name in CHECK_MODULES:
         if not ctx.doc.readable and module_name not in _FILE_LEVEL:
+            continue
+        if ctx.host is None and module_name in _HOST_ONLY:
             continue
         module = _load(module_name)
         if module is None:
