@@ -21,6 +21,7 @@ About: Tree
   Beyond the stock lens:
 
     key = 1 # text     { "key" = "1" { "#comment" = "text" } }
+                       (to the end of the line, ";" included)
       # text           { "#comment" = "text" }    (indented comment)
     key = 'text'       { "key" = "text" }         (quote kept on put)
     key = -1           { "key" = "-1" }  where libvirt reads a signed int;
@@ -28,9 +29,9 @@ About: Tree
     key = [ "a", ]     { "key" { "1" = "a" } }    (trailing comma)
     security_driver = [ "selinux" ]
                        { "security_driver" { "1" = "selinux" } }
-                       (also hugetlbfs_mount; their empty list is
-                       { "security_driver" { "#empty_list" } }, because
-                       { "security_driver" } reads as the empty string)
+                       (also hugetlbfs_mount; their empty list [ ] is
+                       { "security_driver" }, so their empty string ""
+                       is refused: Augeas could not tell the two apart)
     key = 1;           { "key" = "1" }            (";" kept on put)
     CRLF line ends     the same tree; "\r\n" kept on put
 
@@ -88,6 +89,10 @@ module Libvirtd_qemu =
   (* View: eol
      Blanks, an optional ";", an optional CR, then the newline *)
   let eol = del /[ \t]*(;[ \t]*)?\r?\n/ "\n"
+
+  (* View: comment_eol
+     The line end after a comment: the comment took every ";" *)
+  let comment_eol = del /[ \t]*\r?\n/ "\n"
 
   (* View: equals *)
   let equals = del /[ \t]*=[ \t]*/ " = "
@@ -186,18 +191,20 @@ module Libvirtd_qemu =
  ************************************************************************)
 
   (* View: value_comment
-     A comment after a value, a child of the setting.  A ";" that ends
-     it is left to the line end; an empty one has no value *)
+     A comment after a value, a child of the setting.  As for libvirt it
+     runs to the end of the line, ";" included; an empty one has no
+     value *)
   let value_comment =
       [ label "#comment" . del /[ \t]*(;[ \t]*)?#[ \t]*/ " # "
-        . store /[^ \t\r\n;]|[^ \t\r\n][^\r\n]*[^ \t\r\n;]/ ]
+        . store /[^ \t\r\n]|[^ \t\r\n][^\r\n]*[^ \t\r\n]/ ]
     | [ label "#comment" . del /[ \t]*(;[ \t]*)?#/ " #" ]
 
   (* View: setting
      One shape of value; a type of value is a union of settings because
      Augeas tells the shapes apart in a tree only at the node *)
   let setting (names:regexp) (value:lens) =
-    [ key names . equals . value . value_comment? ]
+    [ key names . equals . value
+      . ( value_comment . comment_eol | eol ) ]
 
   (* View: str_setting *)
   let str_setting (names:regexp) =
@@ -276,7 +283,7 @@ module Libvirtd_qemu =
   let empty = [ label "#empty" . del /[ \t]*\r?\n/ "\n" ]
 
   (* View: record *)
-  let record = indent . ( known_setting | generic_setting ) . eol
+  let record = indent . ( known_setting | generic_setting )
 
   (* View: lns *)
   let lns = ( record | comment | empty )*

@@ -234,8 +234,8 @@ def _name(rng: random.Random, valid: bool) -> str:
 
 _VALUE_COMMENTS = ("", "", "", "", " # c", "#", " #", "# c ;", " ; # c",
                    "#c;", "\t#\tc\t", "# a # b", "#;", "# ;", " # c  ",
-                   ";#", ";", " ; ", "# \xff", "#c;d")
-_BAD_VALUE_COMMENTS = ("# c;;", " #c\r", ";;", "; ;", "# a\rb", " x")
+                   ";#", ";", " ; ", "# \xff", "#c;d", "# c;;", "#;;")
+_BAD_VALUE_COMMENTS = (" #c\r", ";;", "; ;", "# a\rb", " x")
 
 
 def _line_end(rng: random.Random, valid: bool) -> str:

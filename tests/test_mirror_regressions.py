@@ -67,17 +67,19 @@ CASES = {
     "comment_with_two_crs_fails_after_its_text": (
         b"#a\r\r\n", _rejected(2, 1, 2)),
 
-    # -- lens bugs, pinned as the lens behaves (reported, not fixed here) ---
+    # -- a lens bug the proof found, now fixed in the lens -----------------
     # libvirt reads a comment after a value to the end of the line; the
-    # lens's comment text may not end in ";" and its line end takes one
-    # ";" only, so a comment ending in ";;" fails the file.
-    "lens_bug_value_comment_ending_in_two_semicolons": (
-        b"vnc_tls = 1 # c ;;\n", _rejected(15, 1, 15)),
-    "lens_bug_value_comment_ending_in_two_semicolons_no_blank": (
-        b'spice_listen = "x"# see a;;\n', _rejected(25, 1, 25)),
+    # lens once stopped the comment before a final ";" and let the line end
+    # take one ";" only, so a comment ending in ";;" failed the file.
+    "value_comment_ending_in_two_semicolons": (
+        b"vnc_tls = 1 # c ;;\n",
+        _tree(Node("vnc_tls", "1", (Node("#comment", "c ;;"),)))),
+    "value_comment_ending_in_two_semicolons_no_blank": (
+        b'spice_listen = "x"# see a;;\n',
+        _tree(Node("spice_listen", "x", (Node("#comment", "see a;;"),)))),
 
     # -- the tree ------------------------------------------------------------
-    # the lens header promises { "security_driver" { "#empty_list" } }
+    # (the lens header once promised { "security_driver" { "#empty_list" } })
     "empty_list_of_a_string_or_list_setting_has_no_value_nor_child": (
         b"security_driver = [ ]\n", _tree(Node("security_driver", None))),
     "empty_value_comment_has_no_value": (

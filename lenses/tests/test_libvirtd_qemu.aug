@@ -315,7 +315,12 @@ migrate_tls_psk_dir = \"/etc/pki/qemu-psk\"
 
    test Libvirtd_qemu.lns get "vnc_tls = 1 #\nvnc_sasl = 0 # c ;\n" =
      { "vnc_tls" = "1" { "#comment" } }
-     { "vnc_sasl" = "0" { "#comment" = "c" } }
+     { "vnc_sasl" = "0" { "#comment" = "c ;" } }
+
+   (* As for libvirt, a comment runs to the end of the line *)
+   test Libvirtd_qemu.lns get "vnc_tls = 1 # c ;;\nvnc_sasl = 0; # d\n" =
+     { "vnc_tls" = "1" { "#comment" = "c ;;" } }
+     { "vnc_sasl" = "0" { "#comment" = "d" } }
 
    test Libvirtd_qemu.lns put "vnc_tls = 1\n" after
      set "vnc_tls/#comment" "turned on" = "vnc_tls = 1 # turned on\n"

@@ -32,7 +32,8 @@ GRAMMAR_FILE = Path(__file__).resolve().parent / "lens.lark"
 SHORT_ITERATION = "Iterated lens matched less than it should"
 
 #: the terminals that end a record (a setting, a comment, a blank line)
-_RECORD_ENDS = frozenset(("EOL", "COMMENT_LINE", "EMPTY_LINE"))
+_RECORD_ENDS = frozenset(("EOL", "VALUE_COMMENT", "COMMENT_LINE",
+                          "EMPTY_LINE"))
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ def _decode(text: str) -> str:
 
 
 _COMMENT_TEXT = re.compile(r"[ \t]*#[ \t]*(.*?)\r?\n", re.S)
-_VALUE_COMMENT_TEXT = re.compile(r"[ \t]*(?:;[ \t]*)?#[ \t]*(.*)", re.S)
+_VALUE_COMMENT_TEXT = re.compile(
+    r"[ \t]*(?:;[ \t]*)?#[ \t]*(.*?)[ \t]*\r?\n", re.S)
 
 
 def _build(lines, text: str) -> Iterable[Node]:

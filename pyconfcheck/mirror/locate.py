@@ -187,13 +187,16 @@ def _lens(names_by_type: Dict[str, List[str]]) -> _Part:
 
     value_comment = _Union(
         _subtree(_Nothing(), _Regex(f"{_BLANKS}(?:;{_BLANKS})?#{_BLANKS}"),
-                 _Regex(r"[^ \t\r\n][^\r\n]*[^ \t\r\n;]|[^ \t\r\n;]")),
+                 _Regex(r"[^ \t\r\n][^\r\n]*[^ \t\r\n]|[^ \t\r\n]")),
         _subtree(_Nothing(), _Regex(f"{_BLANKS}(?:;{_BLANKS})?#")))
     equals = _Regex(f"{_BLANKS}={_BLANKS}")
+    eol = _Regex(f"{_BLANKS}(?:;{_BLANKS})?\\r?\\n")
+    comment_eol = _Regex(f"{_BLANKS}\\r?\\n")
+    tail = _Union(_Concat(value_comment, comment_eol), eol)
 
     def setting(names, value):
         key = names if isinstance(names, _Part) else _Names(names)
-        return _subtree(key, equals, value, _maybe(value_comment))
+        return _subtree(key, equals, value, tail)
 
     def store(pattern):
         return _Regex(pattern)
@@ -224,8 +227,7 @@ def _lens(names_by_type: Dict[str, List[str]]) -> _Part:
         setting(names["bytes"], uint_val),
         setting(_OtherName(known), raw_val),
     )
-    eol = _Regex(f"{_BLANKS}(?:;{_BLANKS})?\\r?\\n")
-    record = _Concat(_Regex(_BLANKS), settings, eol)
+    record = _Concat(_Regex(_BLANKS), settings)
     comment = _subtree(
         _Nothing(), _Regex(f"{_BLANKS}#{_BLANKS}"),
         _Regex(r"(?:[^ \t\n][^\n]*[^\r\n]|[^ \t\r\n])?"), _Regex(r"\r?\n"))
