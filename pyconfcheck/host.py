@@ -49,6 +49,8 @@ class Host:
     """A view of a host's filesystem rooted at ``root`` ("/" for live)."""
 
     def __init__(self, root: str = "/"):
+        #: the root as the user wrote it, for naming files in findings
+        self.given_root = root
         self.root = os.path.abspath(root)
         self.live = self.root == "/"
         self._passwd: Optional[Dict[str, Account]] = None
@@ -101,6 +103,16 @@ class Host:
     def display(self, path: str) -> str:
         """How to name a host path in a message (as the host sees it)."""
         return path
+
+    def location(self, path: str) -> str:
+        """Where a finding about host file ``path`` points.
+
+        Under ``--root`` it is the file in the tree (``tree/etc/...``), a
+        path that editors, CI annotations and SARIF viewers can open.
+        """
+        if self.live or not path.startswith("/"):
+            return path
+        return os.path.join(self.given_root, path.lstrip("/"))
 
     def stat(self, path: str) -> os.stat_result:
         """stat() of a host path; OSError as stat raises it."""

@@ -11,6 +11,7 @@ settings check says so) and ignored here, as libvirt ignores them; a
 ``/etc/pki/qemu-psk`` that exists is still checked.
 """
 
+import dataclasses
 import errno
 import os
 import stat
@@ -365,7 +366,12 @@ def check(ctx) -> Iterable[Finding]:
         other = (keyfile.DESTINATION if ctx.role == keyfile.SOURCE
                  else keyfile.SOURCE)
         findings = [f for f in findings if f.side != other]
-    yield from findings
+    # Messages name host paths; a finding points at the file in the tree.
+    for finding in findings:
+        if finding.path != ctx.path:
+            finding = dataclasses.replace(
+                finding, path=ctx.host.location(finding.path))
+        yield finding
 
 
 def _finding(ctx, path: str, code: str, message: str, **extra) -> Finding:
