@@ -51,6 +51,7 @@ $(STAMP): pyproject.toml | deps
 	$(VENV_PY) -m pip install --quiet --upgrade pip
 	$(VENV_PY) -m pip install --quiet -e '.[augeas,x509,test]' \
 		$(EXTRA_PIP_PACKAGES)
+	$(VENV_PY) -m pyconfcheck.larkcache
 	touch $@
 
 setup: deps $(STAMP)

@@ -80,9 +80,11 @@ def _name_types() -> dict:
 
 
 @functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _parser():
-    # Built on first use: importing the package stays cheap.
-    from lark import Lark
+    # Built on first use (from the install-time cache when there):
+    # importing the package stays cheap.
+    from ..larkcache import build
 
     types = _name_types()
 
@@ -93,8 +95,8 @@ def _parser():
             token.type = kind
         return token
 
-    return Lark(GRAMMAR_FILE.read_text(), parser="lalr", lexer="contextual",
-                lexer_callbacks={"NAME": retype})
+    return build(str(GRAMMAR_FILE), lexer="contextual",
+                 lexer_callbacks={"NAME": retype})
 
 
 def parse_bytes(data: bytes) -> MirrorResult:

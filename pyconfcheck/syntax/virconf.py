@@ -38,12 +38,11 @@ def _parser():
     """The Lark parser, built on first use (never at import)."""
     global _PARSER
     if _PARSER is None:
-        from lark import Lark
+        from ..larkcache import build
 
-        with open(_GRAMMAR_FILE, encoding="utf-8") as grammar:
-            _PARSER = Lark(grammar.read(), parser="lalr",
-                           lexer="contextual", postlex=_KeepBadTerminals(),
-                           maybe_placeholders=False, cache=False)
+        _PARSER = build(_GRAMMAR_FILE, lexer="contextual",
+                        postlex=_KeepBadTerminals(),
+                        maybe_placeholders=False)
     return _PARSER
 
 
