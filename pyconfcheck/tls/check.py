@@ -19,7 +19,9 @@ Which features are checked, and in which role (facts/libvirt.md §5.2):
   (``migrate_tls_x509_verify``, default 1), and the destination's server
   certificate must name ``migration_host`` and the host of
   ``--migrate-uri`` when given;
-* RDP: not checked — how qemu-rdp reads its files was not measured.
+* RDP (11.3 and later, when any ``rdp_*`` setting is written): the two
+  files libvirt itself requires before starting qemu-rdp; how qemu-rdp
+  then reads them was not measured, so nothing more is checked.
 
 Findings point at the line that chose the directory (the feature's own
 ``*_tls_x509_cert_dir``, or ``default_tls_x509_cert_dir``), else at the
@@ -323,6 +325,20 @@ Failing: keys.psk libvirt-qemu:root 0644.
 Passing: root:libvirt-qemu 0640.
 Fix: chown root:<qemu group> FILE && chmod 0640 FILE.
 """),
+    _rule("X509024", "rdp-files", F.WARNING,
+          "the RDP certificate directory lacks server-cert.pem or "
+          "server-key.pem", """
+From libvirt 11, guests with RDP graphics are served by qemu-rdp, and
+libvirt itself checks before starting it that the RDP directory
+(rdp_tls_x509_cert_dir, else /etc/pki/libvirt-rdp when it exists, else
+default_tls_x509_cert_dir) holds server-cert.pem and server-key.pem:
+"Missing certificate file".  qemu.conf does not say which guests use RDP,
+so this is a warning whenever the file configures RDP.
+
+Failing: rdp_listen = "0.0.0.0" with an empty /etc/pki/qemu.
+Passing: the two files in place.
+Fix: put the RDP server certificate and key in the directory.
+"""),
 )
 
 _MIGRATE_SETTINGS = ("migrate_tls_x509_cert_dir", "migrate_tls_x509_verify",
@@ -491,6 +507,7 @@ def _problems(ctx, plan: Plan, identity) -> List[Tuple[Problem, int, int]]:
 def check(ctx) -> Iterator[F.Finding]:
     if ctx.host is None:
         return
+    yield from check_rdp(ctx)
     resolved = resolve_tls(ctx.doc, ctx.host, ctx.version)
     todo = plans(ctx, resolved)
     if not todo:
@@ -519,3 +536,31 @@ def check(ctx) -> Iterator[F.Finding]:
         yield ctx.finding(problem.code,
                           f"{', '.join(names)}: {problem.message}", line,
                           column, stage=stage)
+
+
+_RDP_SETTINGS = ("rdp_listen", "rdp_tls_x509_cert_dir", "rdp_username",
+                 "rdp_password", "qemu_rdp")
+
+
+def check_rdp(ctx) -> Iterator[F.Finding]:
+    """The files libvirt checks before it starts qemu-rdp for a guest."""
+    if ctx.host is None:
+        return
+    written = [ctx.doc.first(name) for name in _RDP_SETTINGS
+               if ctx.doc.first(name) is not None]
+    feature = resolve_tls(ctx.doc, ctx.host, ctx.version).get("rdp")
+    if not written or feature is None:
+        return
+    if (feature.directory_source.kind == LINE
+            and not ctx.host.exists(feature.directory)):
+        return  # the daemon does not start: STA013 says so
+    source = feature.directory_source
+    line, column = (source.line, source.column) if source.line else (
+        written[0].line, written[0].column)
+    for name, what in (("server-cert.pem", "certificate"),
+                       ("server-key.pem", "key")):
+        path = f"{feature.directory}/{name}"
+        if not ctx.host.exists(path):
+            yield ctx.finding(
+                "X509024", f"rdp: Missing {what} file '{path}': guests "
+                "with RDP graphics will not start", line, column)
