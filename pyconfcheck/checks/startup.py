@@ -685,8 +685,10 @@ def _nvram(ctx):
             "descriptor file", *_place(ctx, "nvram"), setting="nvram")
         return
     for item in nvram:
-        # Measured on 9.0: one colon is all it takes ("a:" passes).
-        if item.count(":") != 1:
+        # Measured on 9.0: exactly one colon with something on each side
+        # as written ("a:" and ":b" fail; "  :b" and "a: " pass).
+        loader, colon, variables = item.partition(":")
+        if not (loader and colon and variables) or ":" in variables:
             yield ctx.finding(
                 "STA005", f"Invalid nvram format: '{item}'; write "
                 "\"LOADER:VARS\" (two paths, one colon)",

@@ -3,10 +3,11 @@
 Started by tests/oracle/libvirtd.py as ``unshare --mount --net python
 ns_runner.py CASE_DIR``, as root.  Inside the namespace:
 
-1. ``/etc`` and ``/var`` become overlays whose writable layer is in
-   CASE_DIR, ``/run`` a fresh tmpfs: the case adds accounts, files and
-   directories there, and whatever the daemon writes lands in CASE_DIR.
-   The host's own /etc, /var and /run are never touched.  The network
+1. ``/etc``, ``/var``, ``/usr`` and ``/mnt`` become overlays whose
+   writable layer is in CASE_DIR, ``/run`` a fresh tmpfs: the case adds
+   accounts, files, directories and mount points there only, and whatever
+   the daemon writes lands in CASE_DIR.  The host's own files are never
+   touched.  The network
    namespace is empty, so firewall rules the daemon might apply (mac_filter)
    cannot reach the host.
 2. confcheck checks the file with ``--libvirt-version 9.0`` (``--session``
@@ -56,10 +57,16 @@ def _sh(*command):
                    stdout=subprocess.DEVNULL, timeout=30)
 
 
+#: Top-level directories that become overlays: a case may create files,
+#: directories and mount points only below these (and /run, a tmpfs), so
+#: nothing it makes reaches the host.
+OVERLAID = ("etc", "var", "usr", "mnt")
+
+
 def _isolate(case_dir):
     # Mount changes must not propagate back to the host's namespace.
     _sh("mount", "--make-rprivate", "/")
-    for top in ("etc", "var"):
+    for top in OVERLAID:
         upper = os.path.join(case_dir, "layers", top, "upper")
         work = os.path.join(case_dir, "layers", top, "work")
         os.makedirs(upper)
@@ -69,7 +76,18 @@ def _isolate(case_dir):
     _sh("mount", "-t", "tmpfs", "tmpfs", "/run")
 
 
+def _inside_overlay(path):
+    top = os.path.abspath(path).split("/")[1]
+    if top not in OVERLAID + ("run",):
+        raise SystemExit(f"case path {path} is outside the overlaid "
+                         f"directories {OVERLAID}: it would reach the host")
+    return path
+
+
 def _prepare(case, case_dir):
+    for path in [*case["dirs"], *case["files"], *case["hugetlbfs"],
+                 *case["tmpfs"]]:
+        _inside_overlay(path)
     with open("/etc/passwd", "a") as passwd, open("/etc/group", "a") as group:
         for name, uid in case["accounts"]:
             passwd.write(f"{name}:x:{uid}:{uid}::/var/lib/{name}:"

@@ -166,6 +166,9 @@ def hand_cases() -> List[Case]:
         _c("nvram-one-path", 'nvram = [ "/usr/share/OVMF/OVMF_CODE.fd" ]\n'),
         _c("nvram-two-colons", 'nvram = [ "a:b:c" ]\n'),
         _c("nvram-empty-part", 'nvram = [ "a:" ]\n'),
+        _c("nvram-empty-loader", 'nvram = [ ":b" ]\n'),
+        _c("nvram-blank-loader", 'nvram = [ "  :b" ]\n'),
+        _c("nvram-blank-vars", 'nvram = [ "a: " ]\n'),
         _c("nvram-good", 'nvram = [ "/a/CODE.fd:/a/VARS.fd" ]\n'),
         _c("nvram-leading-blank", 'nvram = [ "  /a/CODE.fd:/a/VARS.fd" ]\n'),
         _c("nvram-ignored-by-descriptors", 'nvram = [ "bad" ]\n',
@@ -173,11 +176,11 @@ def hand_cases() -> List[Case]:
         # hugetlbfs.
         _c("huge-empty-string", 'hugetlbfs_mount = ""\n'),
         _c("huge-not-mounted", 'hugetlbfs_mount = "/tmp"\n'),
-        _c("huge-missing", 'hugetlbfs_mount = "/dev/hugepages-nope"\n'),
-        _c("huge-mounted", 'hugetlbfs_mount = "/dev/hp2M"\n',
-           hugetlbfs=("/dev/hp2M",)),
-        _c("huge-list-second-bad", 'hugetlbfs_mount = [ "/dev/hp2M", '
-           '"/tmp" ]\n', hugetlbfs=("/dev/hp2M",)),
+        _c("huge-missing", 'hugetlbfs_mount = "/mnt/hugepages-nope"\n'),
+        _c("huge-mounted", 'hugetlbfs_mount = "/mnt/hp2M"\n',
+           hugetlbfs=("/mnt/hp2M",)),
+        _c("huge-list-second-bad", 'hugetlbfs_mount = [ "/mnt/hp2M", '
+           '"/tmp" ]\n', hugetlbfs=("/mnt/hp2M",)),
         _c("huge-tmpfs", 'hugetlbfs_mount = "/mnt/tmpfs-here"\n',
            tmpfs=("/mnt/tmpfs-here",)),
         # Directories the daemon creates.
