@@ -96,10 +96,11 @@ class _CheckByDefault(click.Group):
             raise
         except Exception as exc:  # the one place that catches everything
             if debug:
+                sys.excepthook = _masked_traceback
                 raise
             _fail(f"internal error: {type(exc).__name__}: "
-                  f"{_one_line(str(exc))} (run with --debug for the "
-                  "traceback)")
+                  f"{_masked(_one_line(str(exc)))} (run with --debug for "
+                  "the traceback)")
         sys.exit(EXIT_OK)
 
 
@@ -129,6 +130,22 @@ def _take_debug_flag(args):
 
 def _one_line(text):
     return " ".join(str(text).split())
+
+
+def _masked(text):
+    """An exception's text without runs of 16 or more hex digits: a bug
+    that puts a line of keys.psk into an exception must not print a key."""
+    import re
+
+    return re.sub(r"[0-9A-Fa-f]{16,}", "<hex digits>", text)
+
+
+def _masked_traceback(kind, value, traceback):
+    """``--debug``: the traceback, masked like the one-line report."""
+    import traceback as tb
+
+    text = "".join(tb.format_exception(kind, value, traceback))
+    sys.stderr.write(_masked(text))
 
 
 @click.group(cls=_CheckByDefault,

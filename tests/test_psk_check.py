@@ -304,3 +304,89 @@ def test_through_the_command_line(host):
     assert "/etc/pki/qemu-psk/keys.psk:1:70: error PSK013: line 1, " \
         'identity "qemu": the line ends in CR LF' in result.output
     assert K not in result.output
+
+
+# -- issue 8: the QEMU user's access, beyond the modes ----------------------
+
+
+def test_layout_other_than_root_qemu_group_0640_0750_is_info(host):
+    qemu_in_my_group(host)
+    key_file(key_dir(host, mode=0o755), f"qemu:{K}\n", mode=0o640)
+
+    findings = run_check("", root=str(host))
+
+    owner = "root" if UID == 0 else "admin"
+    expected = [("/etc/pki/qemu-psk", "ACC007", "info",
+                 f'"/etc/pki/qemu-psk" is {owner}:libvirt-qemu 0755; the '
+                 "recommended layout is root:libvirt-qemu 0750")]
+    if UID != 0:
+        expected.insert(0, (
+            "/etc/pki/qemu-psk/keys.psk", "ACC007", "info",
+            '"/etc/pki/qemu-psk/keys.psk" is admin:libvirt-qemu 0640; the '
+            "recommended layout is root:libvirt-qemu 0640"))
+    assert sorted((host_path(f.path), f.code, f.severity, f.message)
+                  for f in findings if f.code.startswith("ACC")) == \
+        sorted(expected)
+
+
+def test_layout_is_not_repeated_after_a_mode_warning(host):
+    qemu_in_my_group(host)
+    key_file(key_dir(host, mode=0o750), f"qemu:{K}\n", mode=0o644)
+    if UID == 0:
+        os.chown(host / "etc/pki/qemu-psk", 0, GID)
+
+    findings = run_check("", root=str(host))
+
+    assert [(host_path(f.path), f.code) for f in findings
+            if f.code.startswith(("ACC", "PSK"))] == [
+        ("/etc/pki/qemu-psk/keys.psk", "PSK030")]
+
+
+APPARMOR = ("/etc/pki/qemu/ r,\n/etc/pki/qemu/** r,\n"
+            "#include <local/abstractions/libvirt-qemu>\n")
+
+
+@pytest.mark.parametrize("conf, expected", [
+    ("", ["ACC005"]),
+    ('security_driver = "apparmor"\n', ["ACC005"]),
+    ('security_driver = "none"\n', []),
+])
+def test_apparmor_profile_not_covering_the_psk_dir(host, conf, expected):
+    qemu_in_my_group(host)
+    key_file(key_dir(host), f"qemu:{K}\n")
+    profile = host / "etc" / "apparmor.d" / "abstractions"
+    profile.mkdir(parents=True)
+    (profile / "libvirt-qemu").write_text(APPARMOR)
+
+    findings = [f for f in run_check(conf, root=str(host))
+                if f.code == "ACC005"]
+
+    assert [f.code for f in findings] == expected
+    if expected:
+        assert (host_path(findings[0].path), findings[0].severity,
+                findings[0].side) == ("/etc/pki/qemu-psk", "warning", "both")
+        assert '"/etc/pki/qemu-psk/** r,"' in findings[0].message
+
+
+def test_selinux_label_other_than_etc_pki(host):
+    qemu_in_my_group(host)
+    path = key_file(key_dir(host), f"qemu:{K}\n")
+    (host / "etc" / "pki").chmod(0o755)
+    try:
+        os.setxattr(host / "etc" / "pki", "security.selinux",
+                    b"system_u:object_r:cert_t:s0\0")
+        os.setxattr(path, "security.selinux",
+                    b"unconfined_u:object_r:admin_home_t:s0\0")
+    except OSError:
+        pytest.skip("this file system (or user) takes no security.selinux")
+
+    findings = [f for f in run_check("", root=str(host))
+                if f.code == "ACC004"]
+
+    assert [(host_path(f.path), f.severity, f.side, f.message)
+            for f in findings] == [(
+                "/etc/pki/qemu-psk/keys.psk", "warning", "both",
+                '"/etc/pki/qemu-psk/keys.psk" has SELinux type admin_home_t,'
+                " not cert_t as /etc/pki has: confined QEMU may be denied; "
+                "run restorecon -R on its directory or label it cert_t with "
+                "semanage fcontext")]

@@ -50,6 +50,12 @@ def canary_files():
         "as-name": c + b":" + c + b"\n" + c + b":zz\n",
         "as-identity-line": c + b"\n",
         "other-identity": b"backup:" + c + b"\t\n",
+        # Part of the key in the name: a tab or a space where ':' belongs.
+        "name-then-tab": c + b"\t:" + c + b"\n",
+        "tab-inside-name": c[:14] + b"\t" + c[14:] + b":" + c + b"zz\n",
+        "space-inside-name": c[:30] + b" " + c[30:] + b" :qemu:" + c + b"\n",
+        "bom-inside-name": c[:40] + b"\xef\xbb\xbf" + c[40:] + b":zz\n",
+        "nul-before-entry": b"backup:" + c + b"\0\nqemu:" + c + b"\n",
     }
     for variant in variants():
         shapes["variant-" + variant.name] = variant.data.replace(
@@ -57,21 +63,40 @@ def canary_files():
     return shapes
 
 
-@pytest.mark.parametrize("fmt", ["text", "json"])
-def test_no_key_in_any_output(tmp_path, fmt):
-    outputs = []
+def _commands(path, scratch):
+    """Every psk command on the key file ``path``, in every format."""
+    for fmt in ("text", "json"):
+        yield ["psk", "check", "--format", fmt, "--identity", "qemu",
+               "--identity", CANARY, path]
+        yield ["psk", "fingerprint", "--format", fmt, path]
+        yield ["psk", "compare", "--format", fmt, path, path]
+    yield ["psk", "generate", "--dir", scratch, "--from", path]
+    yield ["psk", "generate", "--dir", os.path.dirname(path)]
+    yield ["psk", "generate", "--dir", os.path.dirname(path), "--rotate"]
+
+
+def test_no_key_in_any_output(tmp_path):
+    """--debug too: no shape of line may reach a traceback either."""
+    outputs, crashes = [], []
     for name, data in canary_files().items():
-        path = tmp_path / f"{name}.psk"
+        directory = tmp_path / name
+        directory.mkdir()
+        path = directory / "keys.psk"
         path.write_bytes(data)
         path.chmod(0o644)
-        result = invoke("psk", "check", "--format", fmt, "--identity",
-                        "qemu", "--identity", CANARY, str(path))
-        assert result.exit_code in (0, 1), (name, result.output)
-        outputs.append(result.output)
+        for args in _commands(str(path), str(tmp_path / "from" / name)):
+            result = invoke(*args, "--debug")
+            if result.exception is not None and \
+                    not isinstance(result.exception, SystemExit):
+                crashes.append((name, args[1], repr(result.exception)))
+            assert result.exit_code in (0, 1, 2), (name, result.output)
+            outputs.append(result.output)
+    assert crashes == []
     assert leaks("".join(outputs)) == []
 
 
-def test_no_key_in_the_main_run(debian_host):
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_no_key_in_the_main_run(debian_host, fmt):
     directory = debian_host / "etc" / "pki" / "qemu-psk"
     directory.mkdir(parents=True)
     (debian_host / "etc" / "libvirt").mkdir()
@@ -79,11 +104,32 @@ def test_no_key_in_the_main_run(debian_host):
     outputs = []
     for data in canary_files().values():
         (directory / "keys.psk").write_bytes(data)
-        for fmt in ("text", "json"):
-            result = invoke("--root", str(debian_host), "--format", fmt)
-            outputs.append(result.output)
-    assert any("PSK0" in output for output in outputs)
+        result = invoke("--root", str(debian_host), "--format", fmt,
+                        "--psk-identity", "qemu", "--psk-identity", CANARY,
+                        "--debug")
+        assert result.exit_code in (0, 1), result.output
+        outputs.append(result.output)
+    assert sum("PSK0" in output for output in outputs) >= 40
     assert leaks("".join(outputs)) == []
+
+
+def test_no_key_in_an_internal_error(tmp_path, monkeypatch):
+    """Whatever a bug puts in an exception, the one-line report hides it."""
+    from pyconfcheck.psk import keyfile
+
+    def broken(data, identities, path):
+        raise ValueError(f"cannot parse {data.decode()!r}")
+
+    monkeypatch.setattr(keyfile, "analyse", broken)
+    path = tmp_path / "keys.psk"
+    path.write_bytes(b"qemu:" + CANARY.encode() + b"\n")
+
+    result = invoke("psk", "check", str(path))
+
+    assert result.exit_code == 2
+    assert result.output == (
+        "confcheck: internal error: ValueError: cannot parse "
+        "'qemu:<hex digits>\\n' (run with --debug for the traceback)\n")
 
 
 def test_the_leak_detector_can_fail():
@@ -176,3 +222,30 @@ def test_huge_file_is_refused(tmp_path):
 
     assert (result.exit_code, result.stderr) == (
         2, f"confcheck: {path}: larger than 16 MiB\n")
+
+
+def test_no_key_in_a_debug_traceback(tmp_path):
+    """--debug prints the traceback, through the same mask."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "keys.psk"
+    path.write_bytes(b"qemu:" + CANARY.encode() + b"\n")
+    program = (
+        "import sys\n"
+        "from pyconfcheck.psk import keyfile\n"
+        "def broken(data, identities, path):\n"
+        "    raise ValueError('cannot parse %r' % data)\n"
+        "keyfile.analyse = broken\n"
+        "from pyconfcheck.cli import main\n"
+        "main(sys.argv[1:])\n")
+
+    done = subprocess.run([sys.executable, "-c", program, "--debug", "psk",
+                           "check", str(path)], capture_output=True,
+                          text=True, timeout=60)
+
+    assert done.stdout == ""
+    assert done.stderr.startswith("Traceback (most recent call last):")
+    assert done.stderr.endswith(
+        "ValueError: cannot parse b'qemu:<hex digits>\\n'\n")
+    assert leaks(done.stderr) == []

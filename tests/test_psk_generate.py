@@ -143,6 +143,49 @@ def test_trap_stale_tmp_file_does_not_block(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["keys.psk", "keys.psk.tmp"]
 
 
+def test_rotating_a_last_line_without_newline_ends_the_file(tmp_path):
+    keys = tmp_path / "keys.psk"
+    keys.write_bytes(b"a:" + OTHER_HEX + b"\nqemu:" + KEY_HEX)
+
+    gen.generate(str(tmp_path), rotate=True)
+
+    lines = keys.read_bytes().split(b"\n")
+    assert len(lines) == 3 and lines[0] == b"a:" + OTHER_HEX
+    assert lines[1].startswith(b"qemu:") and lines[2] == b""
+
+
+@pytest.mark.parametrize("before, reason", [
+    (b"backup:" + OTHER_HEX + b"\0\n",
+     "line 2 for identity \"qemu\" would not work: a NUL byte on line 1 "
+     "ends the file for QEMU on the source, which would never see it; "
+     "remove that byte first"),
+    (b"qemu\0old:" + OTHER_HEX + b"\n",
+     "line 2 for identity \"qemu\" would not work: a NUL byte on line 1 "
+     "ends the file for QEMU on the source, which would never see it; "
+     "remove that byte first"),
+])
+def test_an_entry_another_line_would_hide_is_refused(tmp_path, before,
+                                                      reason):
+    keys = tmp_path / "keys.psk"
+    keys.write_bytes(before)
+
+    result = invoke("psk", "generate", "--dir", str(tmp_path))
+
+    assert (result.exit_code, result.output) == (2, f"confcheck: {reason}\n")
+    assert keys.read_bytes() == before
+
+
+def test_an_entry_gnutls_would_not_reach_is_refused():
+    # generate refuses a #hex line for the name earlier on; the last check
+    # catches any other line the destination would read first.
+    content = b"#71656d75:" + OTHER_HEX + b"\nqemu:" + KEY_HEX + b"\n"
+
+    with pytest.raises(gen.GenerateError, match="line 2 for identity "
+                       '"qemu" would not work: GnuTLS on the destination '
+                       "reads line 1 as that name first"):
+        gen._both_read(content, b"qemu", bytes.fromhex(K), 2)
+
+
 @pytest.mark.parametrize("size", [0, 1, 3, 15])
 def test_trap_short_keys_are_refused(tmp_path, size):
     with pytest.raises(gen.GenerateError, match=f"a key of {size} bytes "
@@ -312,6 +355,33 @@ def test_compare_same_exits_0(tmp_path):
     assert invoke("psk", "compare", str(a), str(a)).exit_code == 0
 
 
+def test_compare_json_names_identities_as_fingerprint_does(tmp_path):
+    a = tmp_path / "a.psk"
+    a.write_bytes(b"qemu:" + KEY_HEX + b"\n")
+
+    result = invoke("psk", "compare", "--format", "json", str(a), str(a))
+
+    assert result.exit_code == 0
+    assert json.loads(result.output)["identities"] == [
+        {"identity": "qemu", "verdict": "same"}]
+
+
+@pytest.mark.parametrize("saved", [
+    '{"identities": [', '{"version": 1}', '{"identities": [{"line": 1}]}'])
+def test_compare_refuses_a_damaged_json_list(tmp_path, saved):
+    a = tmp_path / "a.psk"
+    a.write_bytes(b"qemu:" + KEY_HEX + b"\n")
+    b = tmp_path / "b.json"
+    b.write_text(saved)
+
+    result = invoke("psk", "compare", str(a), str(b))
+
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        f"confcheck: {b}: not a fingerprint list saved with `confcheck psk "
+        "fingerprint --format json` (")
+
+
 # -- with the real QEMU ---------------------------------------------------
 
 
@@ -395,3 +465,18 @@ def test_existing_acl_is_kept(tmp_path):
     acl = subprocess.run(["getfacl", "-c", str(keys)], capture_output=True,
                          text=True).stdout
     assert "user:64055:r--" in acl.splitlines()
+
+
+def test_existing_selinux_label_is_kept(tmp_path):
+    keys = tmp_path / "keys.psk"
+    keys.write_bytes(b"backup:" + OTHER_HEX + b"\n")
+    label = b"system_u:object_r:cert_t:s0\0"
+    try:
+        os.setxattr(keys, "security.selinux", label)
+    except OSError:
+        pytest.skip("this file system (or user) takes no security.selinux")
+
+    gen.generate(str(tmp_path))
+
+    assert os.getxattr(keys, "security.selinux") == label
+    assert b"qemu:" in keys.read_bytes()

@@ -238,6 +238,20 @@ def test_long_key_like_name_is_not_shown():
     assert "<a name of 64 hex digits>" in findings[1].message
 
 
+def test_name_holding_part_of_a_key_is_not_shown():
+    # A tab before the ':': the name is the key and a tab.
+    findings = run(f"{K}\t:{K}\nqemu:{K}\n")
+
+    assert [(f.line, f.column, f.code) for f in findings] == [
+        (1, 65, "PSK014")]
+    assert findings[0].message == (
+        "line 1, identity <a name of 65 bytes with a long run of hex "
+        "digits>: whitespace around the name is part of it for both "
+        "readers")
+    assert keyfile.show_name(b"host-0b1c3a2e-5f6d-4e7a") == \
+        '"host-0b1c3a2e-5f6d-4e7a"'
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300),
        st.lists(st.text(max_size=8), min_size=1, max_size=3))

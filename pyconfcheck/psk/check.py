@@ -404,11 +404,14 @@ def _key_file(ctx, directory: str, identities) -> Iterable[Finding]:
                        side=keyfile.BOTH)
         return
 
-    yield from _permissions(ctx, directory, key_path, info)
-    yield from _apparmor(ctx, directory)
+    modes = list(_permissions(ctx, directory, key_path, info))
     qemu_reads = _qemu_can_read(ctx, key_path)
     if qemu_reads is False:
-        yield qemu_read_finding(ctx, key_path)
+        modes.append(qemu_read_finding(ctx, key_path))
+    yield from modes
+    yield from _layout(ctx, directory, key_path,
+                       {finding.path for finding in modes})
+    yield from _labels(ctx, directory, key_path)
 
     try:
         data = host.read_bytes(key_path, MAX_KEY_FILE)
@@ -434,15 +437,41 @@ def _key_file(ctx, directory: str, identities) -> Iterable[Finding]:
     yield from keyfile.analyse(data, identities, shown)
 
 
-def _apparmor(ctx, directory) -> Iterable[Finding]:
-    """libvirt's AppArmor profile for QEMU does not cover /etc/pki/qemu-psk
-    (psk.md §4): QEMU is then denied the file although the modes allow it."""
+def _labels(ctx, directory, key_path) -> Iterable[Finding]:
+    """What the modes do not show: an SELinux type other than /etc/pki's,
+    and libvirt's AppArmor profile for QEMU, which does not cover
+    /etc/pki/qemu-psk (psk.md section 4) -- QEMU is then denied the file
+    although the modes allow it.  AppArmor counts only where qemu.conf
+    leaves it on (``security_driver``)."""
     from ..tls import access
+    from ..tls.check import _apparmor_applies
 
+    for problem in access.selinux_problems(ctx.host, key_path):
+        yield _finding(ctx, ctx.host.display(key_path), problem.code,
+                       problem.message, side=keyfile.BOTH)
+    if not _apparmor_applies(ctx.doc):
+        return
     for problem in access.apparmor_problems(ctx.host, directory,
                                             [KEY_FILE]):
         yield _finding(ctx, ctx.host.display(directory), problem.code,
                        problem.message, side=keyfile.BOTH)
+
+
+def _layout(ctx, directory, key_path, flagged) -> Iterable[Finding]:
+    """root:<qemu group> 0640 in a 0750 directory, as info, for the paths
+    no permission finding has already told what to do."""
+    from ..tls import access
+
+    who = ctx.qemu_identity
+    if who is None:
+        return
+    for path, is_dir in ((key_path, False), (directory, True)):
+        shown = ctx.host.display(path)
+        if shown in flagged:
+            continue
+        for problem in access.layout_differs(ctx.host, who, path,
+                                             directory=is_dir):
+            yield _finding(ctx, shown, problem.code, problem.message)
 
 
 def _stat_failure(ctx, directory, key_path, exc) -> Finding:

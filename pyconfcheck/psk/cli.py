@@ -168,7 +168,6 @@ def generate_command(directory, identity, size, rotate, from_file, root,
     other line byte for byte."""
     from ..reader import ReadError
     from . import generate as gen
-    from .fingerprint import fingerprint
 
     try:
         host, doc, config_path = _host_and_doc(root, config)
@@ -191,13 +190,11 @@ def generate_command(directory, identity, size, rotate, from_file, root,
         _fail(str(exc))
 
     raw = identity.encode("utf-8", "surrogateescape")
-    with open(os.path.join(real_dir, "keys.psk"), "rb") as handle:
-        written = keyfile.client_lookup(handle.read(), raw).key
     made = [what for what, done in (("directory", result.created_dir),
                                     ("file", result.created_file)) if done]
     click.echo(f"{result.action} a {result.size}-byte key for identity "
                f"{keyfile.show_name(raw)} in {result.path} (line "
-               f"{result.line}); fingerprint {fingerprint(raw, written)}"
+               f"{result.line}); fingerprint {result.fingerprint}"
                + (f"; created the {' and the '.join(made)}" if made else ""))
     if result.note:
         click.echo(f"confcheck: note: {result.note}", err=True)
@@ -277,7 +274,12 @@ def compare_command(a, b, fmt):
                             else read_key_file(path))
         except KeyFileError as exc:
             _fail(str(exc))
-    saved = [fp.parse_saved(data) for data in contents]
+    saved = []
+    for path, data in zip((a, b), contents):
+        try:
+            saved.append(fp.parse_saved(data))
+        except fp.SavedListError as exc:
+            _fail(f"{path}: {exc}")
     if saved[0] is None and saved[1] is None:
         sides = [fp.private_digests(data) for data in contents]
     else:
@@ -287,7 +289,7 @@ def compare_command(a, b, fmt):
 
     if fmt == "json":
         click.echo(json.dumps({"version": 1, "a": a, "b": b, "identities": [
-            {"identity": name, "verdict": verdict}
+            {"identity": fp.unquote(name), "verdict": verdict}
             for name, verdict in rows]}, indent=2, ensure_ascii=False))
     else:
         width = max([len(name) for name, _ in rows] + [8])

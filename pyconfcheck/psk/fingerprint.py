@@ -138,13 +138,13 @@ def render_json(path: str, found: List[Entry]) -> str:
     items = []
     for entry in found:
         item = asdict(entry)
-        item["identity"] = _unquote(entry.identity)
+        item["identity"] = unquote(entry.identity)
         items.append(item)
     document = {"version": 1, "file": path, "identities": items}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _unquote(shown: str) -> str:
+def unquote(shown: str) -> str:
     """JSON carries the name itself; text quotes it (``show_name``)."""
     return shown[1:-1] if shown.startswith('"') else shown
 
@@ -155,18 +155,27 @@ def _requote(name: str) -> str:
     return '"' + name + '"'
 
 
+class SavedListError(ValueError):
+    """A saved fingerprint list that cannot be read; ``str()`` says why."""
+
+
 def parse_saved(data: bytes) -> Optional[Dict[str, Optional[str]]]:
     """{identity: fingerprint or None} from a saved fingerprint list, or
     None when ``data`` is not one (then it is a key file)."""
     text = data.decode("utf-8", "replace")
     stripped = text.lstrip()
     if stripped.startswith("{"):
+        # No key file starts with "{": this is a damaged saved list, and
+        # reading it as keys would report every identity "only in A".
         try:
             document = json.loads(text)
             return {_requote(item["identity"]): item.get("fingerprint")
                     for item in document["identities"]}
-        except (ValueError, KeyError, TypeError):
-            return None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SavedListError(
+                "not a fingerprint list saved with `confcheck psk "
+                f"fingerprint --format json` ({type(exc).__name__})"
+            ) from None
     if not stripped.startswith("# confcheck psk fingerprint"):
         return None
     result = {}

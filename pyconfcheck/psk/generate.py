@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from . import keyfile
+from .fingerprint import fingerprint
 
 DEFAULT_BYTES = 32
 MIN_BYTES = 16
@@ -48,6 +49,8 @@ class Result:
     line: int
     size: int
     action: str          # "added", "rotated"
+    #: the new entry's fingerprint (``fingerprint.fingerprint``)
+    fingerprint: str
     created_file: bool
     created_dir: bool
     #: a note when ownership could not be set (not running as root)
@@ -136,13 +139,40 @@ def updated_content(data: bytes, identity: str, key: bytes,
     if plain:
         lines = data.split(b"\n")
         target = plain[0] - 1
-        lines[target] = entry
-        return b"\n".join(lines), plain[0], "rotated"
+        # A last line without LF gets one, so psktool cannot glue on it.
+        lines[target] = entry if target < len(lines) - 1 else entry + b"\n"
+        content, number, action = b"\n".join(lines), plain[0], "rotated"
+    else:
+        if data and not data.endswith(b"\n"):
+            data += b"\n"
+        number = data.count(b"\n") + 1
+        content, action = data + entry + b"\n", "added"
+    _both_read(content, raw, key, number)
+    return content, number, action
 
-    if data and not data.endswith(b"\n"):
-        data += b"\n"
-    number = data.count(b"\n") + 1
-    return data + entry + b"\n", number, "added"
+
+def _both_read(content: bytes, raw: bytes, key: bytes, number: int) -> None:
+    """Refuse a result in which a reader would not take the new key.
+
+    Other lines are kept byte for byte, so one of them can still hide the
+    entry: a NUL byte ends the file for QEMU, and a line GnuTLS reads as
+    the same name (``qemu<NUL>...:``) comes first for the destination.
+    """
+    shown = keyfile.show_name(raw)
+    if keyfile.client_lookup(content, raw).key != key:
+        nul = content.find(b"\0")
+        where = content.count(b"\n", 0, nul) + 1 if nul >= 0 else None
+        why = (f"a NUL byte on line {where} ends the file for QEMU on the "
+               "source, which would never see it" if where is not None
+               else "QEMU on the source would not read it")
+        raise GenerateError(f"line {number} for identity {shown} would not "
+                            f"work: {why}; remove that byte first")
+    server = keyfile.server_lookup(content, raw)
+    if server.key != key:
+        raise GenerateError(
+            f"line {number} for identity {shown} would not work: GnuTLS on "
+            f"the destination reads line {server.line} as that name first; "
+            "fix or remove that line first (`confcheck psk check`)")
 
 
 def _lock(directory: str) -> int:
@@ -300,8 +330,9 @@ def generate(directory: str, identity: str = "qemu",
     finally:
         os.close(lock)
     notes = "; ".join(n for n in (dir_note, file_note) if n) or None
-    return Result(shown_path or path, line, len(key), action, created_file,
-                  created_dir, notes)
+    raw = identity.encode("utf-8", "surrogateescape")
+    return Result(shown_path or path, line, len(key), action,
+                  fingerprint(raw, key), created_file, created_dir, notes)
 
 
 def keyfile_limit() -> int:

@@ -16,6 +16,7 @@ file with CR-only line ends is one line; columns are 1-based byte offsets.
 Nothing here puts key material into a message.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -33,6 +34,8 @@ RECOMMENDED_KEY_BYTES = 16
 SAFE_IDENTITY_BYTES = 128
 
 BOM = b"\xef\xbb\xbf"
+#: 16 hex digits in a row may be part of a key: never shown in a name
+_LONG_HEX_RUN = re.compile(rb"[0-9A-Fa-f]{16}")
 _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 _BLANKS = b" \t"
 
@@ -243,11 +246,14 @@ def server_lookup(data: bytes, identity: bytes) -> Lookup:
 def show_name(name: bytes) -> str:
     """An identity as a message may show it: quoted, escaped, bounded.
 
-    A name that is a long run of hex digits may be a key written in the
-    wrong place, so it is described rather than shown.
+    A name that is or holds a long run of hex digits may be a key written
+    in the wrong place (a missing ':', a stray tab), so it is described
+    rather than shown.
     """
     if len(name) >= 16 and all(byte in _HEX_DIGITS for byte in name):
         return f"<a name of {len(name)} hex digits>"
+    if _LONG_HEX_RUN.search(name):
+        return f"<a name of {len(name)} bytes with a long run of hex digits>"
     text = name.decode("utf-8", "backslashreplace")
     shown = "".join(char if char.isprintable() else
                     char.encode("unicode_escape").decode("ascii")
