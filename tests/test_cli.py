@@ -223,6 +223,8 @@ def test_json_format(workdir):
 
 
 def test_colour_only_when_asked_or_on_a_terminal(workdir, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
     write(workdir, "q.conf", BROKEN)
     plain = invoke(["--no-host", "q.conf"])
     assert "\033[" not in plain.stdout
@@ -237,6 +239,10 @@ def test_colour_only_when_asked_or_on_a_terminal(workdir, monkeypatch):
                               "q.conf"]).stdout
 
     monkeypatch.delenv("NO_COLOR")
+    # On a terminal that says it cannot show colour, none is sent.
+    monkeypatch.setenv("TERM", "dumb")
+    assert "\033[" not in invoke(["--no-host", "q.conf"]).stdout
+    monkeypatch.setenv("TERM", "xterm")
     assert "\033[" in invoke(["--no-host", "q.conf"]).stdout
     assert "\033[" not in invoke(["--no-host", "--color", "never",
                                   "q.conf"]).stdout

@@ -20,7 +20,8 @@ from ..document import Document
 from . import LENS_DIR, PROJECT_ROOT, bridge, generate
 
 STOCK_LENS_DIRS = bridge.host_lens_dirs("/")
-SHARED = "/work/shared/corpus"
+# The shared corpus lives next to the checkout (../shared), as for the tests.
+SHARED = os.path.join(os.path.dirname(PROJECT_ROOT), "shared", "corpus")
 REAL_CORPUS = os.path.join(SHARED, "real")
 STOCK_FILES = {
     "9.0.0": os.path.join(SHARED, "libvirt-9.0.0", "qemu.conf"),
