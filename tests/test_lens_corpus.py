@@ -100,13 +100,19 @@ def test_edits_give_files_libvirt_reads(name):
 
 @needs_stock
 @pytest.mark.slow
-def test_cold_load_against_the_stock_lens():
+def test_cold_load_against_the_stock_lens(capsys):
     """augtool's cold start with our lens, against the stock lens.
 
     The issue's target is 2x; the exact complement of the known names
-    costs more (docs/lens.md, "Speed").  This pins the documented bound.
+    costs more, about 3x (docs/lens.md, "Speed").  The two lenses take
+    turns, best of 30 each, and the ratio is printed; the bound is loose
+    so that a busy machine does not fail it, but a lens twice as slow as
+    today's does.
     """
     data = open(measure.STOCK_FILES["9.0.0"], "rb").read()
-    stock = measure.cold_load_ms(measure.stock_lens_dir(), data)
-    ours = measure.cold_load_ms(str(LENS_DIR), data)
+    stock, ours = measure.cold_loads_ms(
+        [measure.stock_lens_dir(), str(LENS_DIR)], data, runs=30)
+    with capsys.disabled():
+        print(f"\ncold load of the stock 9.0.0 file: stock lens "
+              f"{stock:.1f} ms, ours {ours:.1f} ms ({ours / stock:.2f}x)")
     assert ours < 5 * stock, (stock, ours)
