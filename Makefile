@@ -20,6 +20,17 @@ APT_PACKAGES := python3 python3-venv python3-dev gcc libc6-dev pkg-config \
 	gnutls-bin acl passwd util-linux ca-certificates
 APT_PACKAGES += $(EXTRA_APT_PACKAGES)
 
+# Bytecode for the package and what a check imports, written at install
+# time: where PYTHONDONTWRITEBYTECODE is set or the tree is read-only,
+# Python would otherwise compile every module on every run, half the time
+# of a cold check.  Hash-checked, not timestamped: a git checkout gives
+# every file a new mtime, which would make timestamped bytecode stale.
+RUNTIME_PACKAGES := click lark augeas cffi pycparser cryptography
+BYTECODE = site=$$($(VENV_PY) -c \
+	'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+	$(VENV_PY) -m compileall -q -j 0 --invalidation-mode checked-hash \
+	pyconfcheck $(addprefix $$site/,$(RUNTIME_PACKAGES)) >/dev/null
+
 PYTEST := $(VENV_PY) -m pytest
 PYTEST_ARGS ?=
 
@@ -34,6 +45,7 @@ deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 		grep -q 'install ok installed' || echo $$p; done); \
+	missing=$$(echo $$missing); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" != 0 ]; then \
 		echo "missing Debian packages: $$missing" >&2; \
@@ -52,6 +64,7 @@ $(STAMP): pyproject.toml | deps
 	$(VENV_PY) -m pip install --quiet -e '.[augeas,x509,test]' \
 		$(EXTRA_PIP_PACKAGES)
 	$(VENV_PY) -m pyconfcheck.larkcache
+	$(BYTECODE)
 	touch $@
 
 setup: deps $(STAMP)

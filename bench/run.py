@@ -8,8 +8,10 @@ the table means the same on any machine.  Usage:
 """
 
 import argparse
+import datetime
 import json
 import os
+import platform
 import resource
 import shutil
 import subprocess
@@ -124,6 +126,9 @@ def main(argv=None):
     repeats = 3 if args.quick else 5
     work = tempfile.mkdtemp(prefix="confcheck-bench-")
     rows = []
+    # Other processes on the machine slow both sides; the ratios hold up
+    # better than the seconds, but a busy machine is worth knowing about.
+    load_before = os.getloadavg()
     try:
         stock_root = _host_tree(os.path.join(work, "stock"),
                                 open(STOCK_9).read())
@@ -147,9 +152,11 @@ def main(argv=None):
             ours = _best_of([CONFCHECK, "--no-host", conf], repeats)
             augeas = _best_of(_augtool(root, STOCK_LENS_DIR), 1,
                               AUGEAS_CAP_SECONDS)
+            our_lens = _best_of(_augtool(root, OUR_LENS_DIR), 1,
+                                AUGEAS_CAP_SECONDS)
             rows.append({
                 "case": f"b: {label}", "confcheck_s": ours,
-                "augeas_s": augeas,
+                "augeas_s": augeas, "our_lens_s": our_lens, "bytes": size,
                 "ratio": (augeas / ours) if augeas else None,
                 "target": ">= 20x faster at 650 KB; linear",
                 "confcheck_mb": _peak_memory([CONFCHECK, "--no-host",
@@ -184,12 +191,56 @@ def main(argv=None):
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
+    machine = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime(
+            "%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(), "processor": _processor(),
+        "python": sys.version.split()[0], "augeas": _augeas_version(),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()]}
+    growth = _growth(rows)
     _print(rows)
+    print(f"\ngrowth (start-up of row a taken off): {growth}")
+    print(f"machine: {machine['cpus']} cpus, {machine['processor']}; "
+          f"python {machine['python']}; augeas {machine['augeas']}; "
+          f"{machine['date']}")
+    print(f"load average (1, 5, 15 min) before {machine['load_before']}, "
+          f"after {machine['load_after']}")
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as handle:
-        json.dump({"rows": rows, "python": sys.version.split()[0],
-                   "cpus": os.cpu_count()}, handle, indent=2)
+        json.dump({"rows": rows, "growth": growth, **machine}, handle,
+                  indent=2)
     return 0
+
+
+def _growth(rows):
+    """Seconds per MB of each grown file beyond a cold run: flat if linear."""
+    cold = rows[0]["confcheck_s"]
+    parts = []
+    for row in rows:
+        if row.get("bytes") and row["bytes"] >= 600_000:
+            per_mb = (row["confcheck_s"] - cold) / (row["bytes"] / 1e6)
+            row["confcheck_s_per_mb"] = per_mb
+            parts.append(f"{row['case'][3:]} {per_mb * 1000:.0f} ms/MB")
+    return ", ".join(parts)
+
+
+def _processor():
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _augeas_version():
+    result = subprocess.run(["augtool", "--version"], capture_output=True,
+                            text=True, check=False)
+    words = (result.stdout or result.stderr).split()
+    return words[1] if len(words) > 1 else "unknown"
 
 
 def _fmt(value, unit=""):
@@ -202,12 +253,13 @@ def _fmt(value, unit=""):
 
 def _print(rows):
     print(f"{'case':<32} {'confcheck':>10} {'augeas':>10} {'ratio':>8} "
-          f"{'memory':>9}  target")
+          f"{'memory':>9} {'our lens':>9}  target")
     for row in rows:
         print(f"{row['case']:<32} {_fmt(row.get('confcheck_s'), 's'):>10} "
               f"{_fmt(row.get('augeas_s'), 's'):>10} "
               f"{_fmt(row.get('ratio'), 'x'):>8} "
-              f"{_fmt(row.get('confcheck_mb'), 'MB'):>9}  {row['target']}")
+              f"{_fmt(row.get('confcheck_mb'), 'MB'):>9} "
+              f"{_fmt(row.get('our_lens_s'), 's'):>9}  {row['target']}")
 
 
 if __name__ == "__main__":

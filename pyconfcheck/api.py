@@ -73,9 +73,17 @@ def check_file(path: str, options: Options, display: Optional[str] = None
 
 
 def default_config_path(options: Options) -> str:
+    """The file the daemon reads: the per-user one under ``--session``."""
+    path = DEFAULT_CONFIG
+    if options.session:
+        # $XDG_CONFIG_HOME/libvirt/qemu.conf, ~/.config by default (facts
+        # §0), as GLib finds the user's configuration directory.
+        base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(
+            os.path.expanduser("~"), ".config")
+        path = os.path.join(base, "libvirt", "qemu.conf")
     if options.root:
-        return os.path.join(options.root, DEFAULT_CONFIG.lstrip("/"))
-    return DEFAULT_CONFIG
+        return os.path.join(options.root, path.lstrip("/"))
+    return path
 
 
 @dataclass(frozen=True)
@@ -123,34 +131,39 @@ def source_lines(document: Document) -> Sequence[str]:
     from .syntax import virconf
 
     text = virconf.decode(document.data)
+    if "\r" not in text:
+        return text.split("\n")
     return [line[:-1] if line.endswith("\r") else line
             for line in text.split("\n")]
 
 
+#: Each worker process takes at least this many inputs: for fewer,
+#: starting it and sending back its documents cost more than it saves.
+PARALLEL_MIN_INPUTS = 100
+
+
 def check_inputs(inputs: Iterable[Input], options: Options,
-                 selection=None, stdin: Optional[BinaryIO] = None) -> Report:
+                 selection=None, stdin: Optional[BinaryIO] = None,
+                 jobs: Optional[int] = None) -> Report:
     """Check every input; unreadable ones become ``read_errors``.
 
-    One process and one parser for all of them: the Lark parser is built
-    on first use and reused, so a fleet of host trees costs one start-up.
-    ``selection`` (pyconfcheck.selection.Selection) filters the findings
-    and applies suppression comments; None keeps every finding.
+    Many inputs (a fleet of host trees) are spread over ``jobs`` worker
+    processes (default: the cores this process may use); each builds any
+    parser once and reuses it.  The report is the same as from one
+    process, in input order.  ``selection``
+    (pyconfcheck.selection.Selection) filters the findings and applies
+    suppression comments; None keeps every finding.
     """
+    items = list(inputs)
     report = Report()
     raw: List[Finding] = []
-    for item in inputs:
-        try:
-            data = read_input(item, stdin)
-        except ReadError as exc:
-            report.read_errors.append(str(exc))
+    for item, outcome in zip(items, _outcomes(items, options, stdin, jobs)):
+        if isinstance(outcome, str):
+            report.read_errors.append(outcome)
             continue
-
-        item_options = options
-        if item.root is not None:
-            item_options = dataclasses.replace(options, root=item.root)
-        findings, document = check_bytes(data, item.name, item_options)
-        raw.extend(_scrubbed(findings, document))
-        report.documents[item.name] = (document, source_lines(document))
+        findings, document, lines = outcome
+        raw.extend(findings)
+        report.documents[item.name] = (document, lines)
 
     if selection is None:
         report.findings = sorted(raw, key=Finding.sort_key)
@@ -160,6 +173,57 @@ def check_inputs(inputs: Iterable[Input], options: Options,
         report.findings = selection_module.apply(raw, selection,
                                                  report.documents)
     return report
+
+
+def worker_count(inputs: int, jobs: Optional[int] = None) -> int:
+    """How many processes check ``inputs`` files (1: this one alone)."""
+    if jobs is None:
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            jobs = os.cpu_count() or 1
+    return max(1, min(jobs, inputs // PARALLEL_MIN_INPUTS))
+
+
+def _check_one(item: Input, options: Options,
+               stdin: Optional[BinaryIO] = None):
+    """The read error of ``item`` (a str), or (findings, document, lines)."""
+    try:
+        data = read_input(item, stdin)
+    except ReadError as exc:
+        return str(exc)
+    if item.root is not None:
+        options = dataclasses.replace(options, root=item.root)
+    findings, document = check_bytes(data, item.name, options)
+    return _scrubbed(findings, document), document, source_lines(document)
+
+
+def _outcomes(items: List[Input], options: Options,
+              stdin: Optional[BinaryIO], jobs: Optional[int]):
+    workers = worker_count(len(items), jobs)
+    if workers == 1 or any(item.path == "-" for item in items):
+        # Standard input is read once, here.
+        return (_check_one(item, options, stdin) for item in items)
+
+    import functools
+    import multiprocessing
+
+    # Forked workers start with everything already imported; a chunk per
+    # task keeps the parent's share (unpickling results) small.
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(64, len(items) // (workers * 4)))
+    with context.Pool(workers, initializer=_ignore_interrupts) as pool:
+        return pool.map(functools.partial(_check_one, options=options),
+                        items, chunksize=chunk)
+
+
+def _ignore_interrupts():
+    # Ctrl-C reaches the whole process group: only the parent answers it
+    # (and ends the pool), so the run stops with one line, not a
+    # traceback per worker.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _scrubbed(findings: List[Finding], document: Document) -> List[Finding]:

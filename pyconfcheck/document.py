@@ -23,7 +23,9 @@ class Document:
         self.version = version
         #: the file is larger than libvirt's limit (data holds a prefix)
         self.truncated = truncated
-        self.parse = virconf.parse_bytes(data, version)
+        # Comment lines are not kept: no check reads them, and they are
+        # most of a large file (a 10 MiB one would hold 250,000).
+        self.parse = virconf.parse_bytes(data, version, comments=False)
         self.entries: List[virconf.Entry] = self.parse.entries
         self.by_name: Dict[str, List[virconf.Entry]] = {}
         for entry in self.entries:

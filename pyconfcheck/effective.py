@@ -43,32 +43,54 @@ def build_default_account(host: Optional[Host]) -> Tuple[str, str, str]:
 def resolve_user(host: Host, text: str) -> Optional[int]:
     """uid for a ``user`` value the way libvirt parses it, or None."""
     if text.startswith("+"):
-        return _number(text[1:])
+        return parse_id(text[1:])
     account = host.users.get(text)
     if account is not None:
         return account.uid
-    return _number(text)
+    return parse_id(text)
 
 
 def resolve_group(host: Host, text: str) -> Optional[int]:
     """gid for a ``group`` value the way libvirt parses it, or None."""
     if text.startswith("+"):
-        return _number(text[1:])
+        return parse_id(text[1:])
     group = host.groups.get(text)
     if group is not None:
         return group.gid
-    return _number(text)
+    return parse_id(text)
 
 
-def _number(text: str) -> Optional[int]:
-    if not text.isdigit():
+#: What C's isspace() skips before a number.
+_C_SPACE = " \t\n\v\f\r"
+
+
+def parse_id(text: str) -> Optional[int]:
+    """A uid/gid written as a number, read the way libvirt reads it.
+
+    Measured on 9.0: blanks before the number and one sign are accepted,
+    nothing after it; a negative number wraps into 32 bits ("-1" is
+    4294967295, "-4294967295" is 1); a magnitude above 4294967295 fails,
+    and so does base 16 ("0x10").
+    """
+    body = text.lstrip(_C_SPACE)
+    negative = body.startswith("-")
+    if body[:1] in ("+", "-"):
+        body = body[1:]
+    if not body or any(c not in "0123456789" for c in body):
         return None
-    number = int(text)
-    # The daemon accepts any number that fits 32 bits (measured:
-    # user = "4294967295" starts).
+    number = int(body)
     if number > 0xFFFFFFFF:
         return None
-    return number
+    return (-number) & 0xFFFFFFFF if negative else number
+
+
+def id_text(text: str) -> str:
+    """The part of a user/group value libvirt names when it fails.
+
+    A leading "+" means "a number, never a name"; libvirt drops it before
+    it parses, and its message quotes what is left.
+    """
+    return text[1:] if text.startswith("+") else text
 
 
 def qemu_account(ctx) -> Tuple[str, str, str]:

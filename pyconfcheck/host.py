@@ -116,6 +116,10 @@ class Host:
 
     def stat(self, path: str) -> os.stat_result:
         """stat() of a host path; OSError as stat raises it."""
+        if path == "":
+            # As in C: the empty path names nothing (not the cwd, not /).
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT),
+                                    path)
         try:
             real = self.resolve(path)
         except HostPathError as exc:

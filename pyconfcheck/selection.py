@@ -27,6 +27,16 @@ EXIT_OK, EXIT_FINDINGS = 0, 1
 _SUPPRESSION = re.compile(
     r"#\s*confcheck\s*:\s*disable\s*=\s*(?P<codes>[^#]*)", re.IGNORECASE)
 _COMMENT_LINE = re.compile(r"^\s*#")
+# Every suppression holds this word, matched with the same flags: a file
+# without it anywhere has none, which one search of the text tells.
+_MARKER = re.compile(r"confcheck", re.IGNORECASE)
+
+
+def _may_hold_suppressions(text: str) -> bool:
+    if text.isascii():
+        # Same answer as _MARKER for ASCII, many times faster.
+        return "confcheck" in text.lower()
+    return _MARKER.search(text) is not None
 
 
 class SelectionError(ValueError):
@@ -108,6 +118,8 @@ class Suppression:
 def find_suppressions(lines: Sequence[str]) -> Dict[int, Suppression]:
     """Suppression comments by 1-based line (only whole-line comments)."""
     found: Dict[int, Suppression] = {}
+    if not _may_hold_suppressions("\n".join(lines)):
+        return found
     for number, text in enumerate(lines, start=1):
         if not _COMMENT_LINE.match(text):
             continue

@@ -69,7 +69,8 @@ def effective_settings(doc, host, version, session=False) -> List[Shown]:
             rows.append(Shown(name, shown, f"line {entry.line}", note))
             continue
 
-        row = _derived(name, setting, doc, tls, user, group, account_source)
+        row = _derived(name, setting, doc, tls, user, group, account_source,
+                       host)
         row.note = note
         rows.append(row)
     return rows
@@ -96,13 +97,34 @@ def _account(doc, host):
     return effective.build_default_account(host)
 
 
-def _derived(name, setting, doc, tls, user, group, account_source) -> Shown:
+def _dir_source(feature, resolved, host) -> str:
+    """Where a feature's directory comes from, and the override it skips.
+
+    Unset, it falls back to default_tls_x509_cert_dir - unless
+    /etc/pki/libvirt-<feature> exists, which libvirt then uses silently.
+    """
+    source = resolved.directory_source
+    if source.kind == "default":
+        text = "inherited from default_tls_x509_cert_dir (default)"
+    else:
+        text = source.describe()
+    if source.kind in ("default", "inherited"):
+        override = f"/etc/pki/libvirt-{feature}"
+        if host is None:
+            text += f"; {override} would win if it exists (--no-host)"
+        else:
+            text += f"; {override} would win, but does not exist"
+    return text
+
+
+def _derived(name, setting, doc, tls, user, group, account_source,
+             host=None) -> Shown:
     feature, _, rest = name.partition("_tls_x509_")
     if rest and feature in tls:
         resolved = tls[feature]
         if rest == "cert_dir":
             return Shown(name, _literal(resolved.directory),
-                         resolved.directory_source.describe())
+                         _dir_source(feature, resolved, host))
         if rest == "verify" and resolved.verify is not None:
             return Shown(name, _literal(resolved.verify),
                          resolved.verify_source.describe())

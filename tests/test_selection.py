@@ -70,6 +70,17 @@ def test_find_suppressions_reads_whole_line_comments_only():
     assert found[3].column == 3
 
 
+def test_find_suppressions_matches_the_word_in_any_case():
+    # Files without the word skip the per-line scan; any spelling the
+    # suppression pattern accepts must still be found.
+    lines = ["# nothing here", "#  CONFCHECK : Disable = TYP001",
+             "# ConfChec\u212a: disable=SET"]
+    found = find_suppressions(lines)
+
+    assert sorted(found) == [2, 3]
+    assert find_suppressions(["# confchek: disable=TYP001"]) == {}
+
+
 def test_select_and_ignore_by_family(check):
     text = 'vnc_tls = "1"\nvnc_tsl = 1\n'
     assert check(text) == [("1", "11", "TYP001"), ("2", "1", "SET001")]

@@ -44,7 +44,8 @@ def test_written_inherited_and_override_sources(tmp_path):
     assert rows["default_tls_x509_cert_dir"]["source"] == "line 1"
     assert rows["vnc_tls_x509_cert_dir"] == {
         "setting": "vnc_tls_x509_cert_dir", "value": '"/srv/pki"',
-        "source": "inherited from default_tls_x509_cert_dir, line 1"}
+        "source": "inherited from default_tls_x509_cert_dir, line 1; "
+                  "/etc/pki/libvirt-vnc would win, but does not exist"}
     assert rows["migrate_tls_x509_cert_dir"]["value"] == \
         '"/etc/pki/libvirt-migrate"'
     assert "silently" in rows["migrate_tls_x509_cert_dir"]["source"]
@@ -73,4 +74,40 @@ def test_version_marks_settings_it_does_not_read(tmp_path):
     rows = show(["--no-host", "--libvirt-version", "9.0", "--format",
                  "json", str(conf)])
 
+    assert rows["rdp_listen"]["note"] == "not read by this libvirt version"
+
+
+def test_unset_directories_name_the_override_they_skip(tmp_path):
+    (tmp_path / "etc" / "pki" / "libvirt-nbd").mkdir(parents=True)
+    conf = tmp_path / "qemu.conf"
+    conf.write_text("vnc_tls = 1\n")
+
+    rows = show(["--root", str(tmp_path), "--format", "json",
+                 "--libvirt-version", "9.0", str(conf)])
+
+    assert rows["vnc_tls_x509_cert_dir"] == {
+        "setting": "vnc_tls_x509_cert_dir", "value": '"/etc/pki/qemu"',
+        "source": "inherited from default_tls_x509_cert_dir (default); "
+                  "/etc/pki/libvirt-vnc would win, but does not exist"}
+    assert rows["nbd_tls_x509_cert_dir"]["value"] == '"/etc/pki/libvirt-nbd"'
+    assert rows["nbd_tls_x509_cert_dir"]["source"] == \
+        "/etc/pki/libvirt-nbd exists, so libvirt uses it silently"
+    assert rows["default_tls_x509_cert_dir"]["source"] == "default"
+
+
+def test_stock_9_0_file_every_row_has_a_value_and_a_source(debian_host):
+    path = shared_path("corpus", "libvirt-9.0.0", "qemu.conf")
+
+    rows = show(["--root", str(debian_host), "--format", "json",
+                 "--libvirt-version", "9.0", path])
+
+    assert list(rows) == [s.name for s in settings.SETTINGS]
+    assert all(row["value"] for row in rows.values())
+    assert {row["source"].split(" ")[0].rstrip(";")
+            for row in rows.values()} <= {
+        "default", "inherited", "build", "line"}
+    assert rows["group"]["source"] == "build default for debian"
+    assert rows["vxhs_tls_x509_cert_dir"]["source"].startswith(
+        "inherited from default_tls_x509_cert_dir (default); "
+        "/etc/pki/libvirt-vxhs would win")
     assert rows["rdp_listen"]["note"] == "not read by this libvirt version"

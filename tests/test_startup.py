@@ -5,6 +5,7 @@ tests/test_startup_oracle.py (Debian's libvirt 9.0.0); these tests pin
 confcheck's side without the daemon, on small trees under ``--root``.
 """
 
+import json
 import os
 
 import pytest
@@ -206,6 +207,7 @@ def test_hugetlbfs_mount_read_from_the_trees_mount_table(debian_host):
 
 
 def test_hugetlbfs_without_a_mount_table_is_skipped_with_a_note(debian_host):
+    (debian_host / "dev" / "hp").mkdir(parents=True)
     findings = run_check('hugetlbfs_mount = "/dev/hp"\n',
                          root=str(debian_host))
 
@@ -268,10 +270,14 @@ def test_cgroup_v1_comounted_cpu_alone_is_a_warning(debian_host):
         1, "warning", "vm-start")
 
 
+#: Enough of a shared object for the loader's first look.
+_ELF_HEADER = b"\x7fELF\x02\x01\x01" + bytes(57)
+
+
 def test_lock_manager_plugin_and_its_file(debian_host):
     plugins = debian_host / "usr/lib/x86_64-linux-gnu/libvirt/lock-driver"
     plugins.mkdir(parents=True)
-    (plugins / "lockd.so").write_text("")
+    (plugins / "lockd.so").write_bytes(_ELF_HEADER)
     (debian_host / "etc" / "libvirt").mkdir()
     lockd = debian_host / "etc" / "libvirt" / "qemu-lockd.conf"
     lockd.write_text("auto_disk_leases = 5\n")
@@ -368,3 +374,179 @@ def test_version_ignores_removed_packages(tmp_path):
 def test_version_without_a_database_or_host(tmp_path):
     assert detect_version(Host(str(tmp_path))) is None
     assert detect_version(None) is None
+
+
+# -- boundaries measured with the daemon (issue 7 audit) --------------------
+
+@pytest.mark.parametrize("value", [
+    '"+0"', '"0"', '"-1"', '"+-1"', '"-4294967295"', '"-0"', '" 107"',
+    '"\t5"', '"+ 107"', '"++1"', '"007"'])
+def test_numbers_as_the_c_library_reads_them(debian_host, value):
+    findings = run_check(f"user = {value}\ngroup = {value}\n"
+                         f"swtpm_user = {value}\n", root=str(debian_host),
+                         version=V9)
+
+    assert start_errors(findings) == []
+
+
+@pytest.mark.parametrize("value, shown", [
+    ('"+4294967296"', "4294967296"), ('"+"', ""), ('"+root"', "root"),
+    ('"+-"', "-"), ('"-4294967296"', "-4294967296"), ('"107 "', "107 "),
+    ('" "', " "), ('"0x10"', "0x10"), ('"--1"', "--1"), ('"ROOT"', "ROOT")])
+def test_ids_the_daemon_refuses_name_what_it_parsed(debian_host, value,
+                                                     shown):
+    findings = run_check(f"swtpm_group = {value}\n", root=str(debian_host),
+                         version=V9)
+
+    assert start_errors(findings) == [(1, 15, "STA014", "error", "start")]
+    assert one(findings, "STA014").message.startswith(
+        f"Failed to parse group '{shown}': ")
+
+
+@pytest.mark.parametrize("value, shown", [
+    ('"localhost6"', "localhost6"), ('"[localhost:1]"', "localhost:1"),
+    ('"0:0:0:0:0:0:0:1"', "0:0:0:0:0:0:0:1"), ('"127.1"', "127.1"),
+    ('"2130706433"', "2130706433"), ('"0x7f000001"', "0x7f000001"),
+    ('"127.0.0.01"', "127.0.0.01"), ('"[::1%1]"', "::1%1")])
+def test_every_spelling_of_the_local_machine(value, shown):
+    findings = run_check(f"migration_address = {value}\n", version=V9)
+
+    assert start_errors(findings) == [(1, 21, "STA002", "error", "start")]
+    assert one(findings, "STA002").message.startswith(
+        "migration_address must not be the address of the local machine: "
+        f"{shown}; ")
+
+
+@pytest.mark.parametrize("value", [
+    '"LOCALHOST"', '"Localhost.localdomain"', '" localhost"',
+    '"[localhost]"', '"[127.0.0.1]"', '"[a:b]"', '"[::1]x"', '"[[::1]]"',
+    '"127.0.0.1."', '"::ffff:127.0.0.1"', '"::"', '""'])
+def test_addresses_that_only_look_local(value):
+    assert start_errors(run_check(f"migration_host = {value}\n",
+                                  version=V9)) == []
+
+
+def test_tls_directory_written_empty_does_not_exist(debian_host):
+    findings = run_check('vnc_tls_x509_cert_dir = ""\n',
+                         root=str(debian_host), version=V9)
+
+    assert start_errors(findings) == [(1, 25, "STA013", "error", "start")]
+    assert one(findings, "STA013").message.startswith(
+        "vnc_tls_x509_cert_dir directory '' does not exist; ")
+
+
+@pytest.mark.parametrize("mount, words", [
+    ("proc /proc proc rw 0 0", "/proc/d: No such file or directory"),
+    ("sysfs /proc sysfs rw 0 0", "/proc/d: Operation not permitted"),
+    ("tmpfs /proc tmpfs ro,relatime 0 0", "/proc/d: Read-only file system"),
+])
+def test_dump_dir_in_a_filesystem_without_mkdir(debian_host, mount, words):
+    (debian_host / "proc").mkdir()
+    _mounts(debian_host, f"/dev/sda1 / ext4 rw 0 0\n{mount}\n")
+
+    finding = one(run_check('auto_dump_path = "/proc/d"\n',
+                            root=str(debian_host), version=V9), "STA015")
+
+    assert (finding.line, finding.column, finding.severity) == (
+        1, 18, "error")
+    assert finding.message.startswith(f"Failed to create dump dir {words}; ")
+
+
+def test_dump_dir_on_a_writable_filesystem_passes(debian_host):
+    (debian_host / "proc").mkdir()
+    _mounts(debian_host, "/dev/sda1 / ext4 rw 0 0\n")
+
+    assert start_errors(run_check('auto_dump_path = "/var/dump"\n',
+                                  root=str(debian_host), version=V9)) == []
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"not elf\n", "file too short"), (b"x" * 200, "invalid ELF header")])
+def test_lock_plugin_that_is_no_shared_object(debian_host, data, words):
+    plugins = debian_host / "usr/lib/x86_64-linux-gnu/libvirt/lock-driver"
+    plugins.mkdir(parents=True)
+    (plugins / "fake.so").write_bytes(data)
+    plugin = "/usr/lib/x86_64-linux-gnu/libvirt/lock-driver/fake.so"
+
+    finding = one(run_check('lock_manager = "fake"\n', root=str(debian_host),
+                            version=V9), "STA016")
+
+    assert (finding.line, finding.column) == (1, 16)
+    assert finding.message.startswith(
+        f"Failed to load plugin {plugin}: {plugin}: {words}; ")
+
+
+def test_lock_plugin_path_is_joined_without_a_double_slash(debian_host):
+    finding = one(run_check('lock_manager = "/opt/x"\n',
+                            root=str(debian_host), version=V9), "STA016")
+
+    assert finding.message.startswith(
+        "Plugin /usr/lib/x86_64-linux-gnu/libvirt/lock-driver/opt/x.so not "
+        "accessible: ")
+
+
+def test_ebtables_present_but_not_executable(debian_host):
+    (debian_host / "usr/sbin/ebtables").write_text("#!/bin/sh\n")
+    os.chmod(debian_host / "usr/sbin/ebtables", 0o644)
+
+    finding = one(run_check("mac_filter = 1\n", root=str(debian_host),
+                            version=V9), "STA017")
+
+    assert (finding.line, finding.column) == (1, 14)
+    assert finding.message.startswith(
+        "Failed to apply firewall rules /usr/sbin/ebtables --concurrent -P "
+        "libvirt_qemu_FORWARD DROP: cannot execute binary "
+        "/usr/sbin/ebtables: Permission denied; ")
+
+
+def test_missing_hugetlbfs_path_fails_without_a_mount_table(debian_host):
+    (debian_host / "dev" / "hp").mkdir(parents=True)
+    findings = run_check('hugetlbfs_mount = [ "/dev/hp", "/dev/nope" ]\n',
+                         root=str(debian_host), version=V9)
+
+    assert start_errors(findings) == [(1, 1, "STA004", "error", "start")]
+    assert one(findings, "STA004").message.startswith(
+        "cannot determine filesystem for '/dev/nope': No such file or "
+        "directory; ")
+    assert "hugetlbfs" in one(findings, "HOST002").message
+
+
+def test_session_reads_the_per_user_file_by_default(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pyconfcheck import cli
+
+    config = tmp_path / "home" / ".config" / "libvirt"
+    config.mkdir(parents=True)
+    (config / "qemu.conf").write_text('namespaces = [ "mount" ]\n')
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+
+    result = CliRunner().invoke(cli.main, [
+        "--session", "--no-host", "--libvirt-version", "9.0",
+        "--format", "json"])
+
+    assert result.exit_code == 1, result.output
+    found = json.loads(result.output)
+    text = json.dumps(found)
+    assert str(config / "qemu.conf") in text
+    assert "cannot use namespaces in session mode" in text
+
+
+@pytest.mark.parametrize("conf", [
+    'auto_dump_path = "/"\n', 'memory_backing_dir = "/tmp/x"\n',
+    '  auto_dump_path = "/dev/shm/d"\n', 'memory_backing_dir = "/work"\n'])
+def test_oracle_refuses_directories_the_daemon_would_make_on_the_host(
+        conf):
+    from tests.oracle import ns_runner
+
+    with pytest.raises(SystemExit, match="would make the daemon create"):
+        ns_runner._check_created(conf)
+
+
+def test_oracle_allows_directories_inside_its_overlays():
+    from tests.oracle import ns_runner
+
+    ns_runner._check_created('auto_dump_path = "/var/lib/d"\n'
+                             'memory_backing_dir = "ram"\n'
+                             'auto_dump_path = "/proc/x"\n')

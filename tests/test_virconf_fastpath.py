@@ -26,12 +26,30 @@ def both(data: bytes, version=None):
 
 def assert_same(data: bytes, version=None):
     fast, grammar = both(data, version)
+    assert_skipping_comments_reads_the_same(data, version, fast, grammar)
     if fast is None:
         return False
     assert grammar.error is None, (data[:200], grammar.error)
     assert fast.entries == grammar.entries, data[:200]
     assert fast.comments == grammar.comments, data[:200]
     return True
+
+
+def assert_skipping_comments_reads_the_same(data, version, fast, grammar):
+    """Documents skip comment lines in runs; the entries must not change.
+
+    Skipping may carry a file the listing path leaves to the grammar (a
+    long non-ASCII comment needs no column then), never read one
+    differently.
+    """
+    skipping = fastpath.parse(data.decode("latin-1"), version,
+                              comments=False)
+    if skipping is None:
+        assert fast is None, data[:200]
+        return
+    assert grammar.error is None, (data[:200], grammar.error)
+    assert skipping.entries == grammar.entries, data[:200]
+    assert skipping.comments == []
 
 
 @pytest.mark.parametrize("version", [None, (9, 0)])
@@ -78,3 +96,20 @@ def test_steps_aside_where_the_grammar_must_decide(data):
 ])
 def test_takes_what_it_knows(data):
     assert assert_same(data) is True
+
+
+@pytest.mark.parametrize("data", [
+    # fast path: a run of comments with blank and CR lines inside it
+    b"# a\n\n  # b\r\n#\n  x = 1 # kept\n# tail",
+    # the grammar's path (a triple-quoted string)
+    b'# a\nx = """v"""\n# b\n',
+])
+def test_documents_keep_entries_but_no_comment_lines(data):
+    from pyconfcheck.document import Document
+
+    document = Document(data)
+
+    listed = virconf.parse_bytes(data)
+    assert document.parse.comments == []
+    assert listed.comments
+    assert document.entries == listed.entries

@@ -11,7 +11,6 @@ answered returns :class:`Unknown`; the check that needed it records it with
 one info finding (HOST002) - never a silent pass.
 """
 
-import ctypes
 import errno
 import os
 from typing import Dict, List, NamedTuple, Optional, Union
@@ -195,6 +194,9 @@ def sched_core(host) -> Union[bool, Unknown]:
     if not host.live:
         return Unknown("a kernel feature can only be asked of the running "
                        "kernel, not of a tree under --root")
+    # Imported here: only a check of the running host asks the kernel.
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         cookie = ctypes.c_ulong(0)

@@ -1,6 +1,5 @@
 """Settings: unknown names, duplicates, versions, value types and ranges."""
 
-import difflib
 import functools
 
 from .. import settings
@@ -200,6 +199,8 @@ def _unknown(ctx, entry):
 @functools.lru_cache(maxsize=1024)
 def _did_you_mean(name):
     """The closest known setting name (fleets repeat the same typos)."""
+    import difflib  # only for a file with an unknown setting
+
     candidates = difflib.get_close_matches(
         name.lower(), [s.name for s in settings.SETTINGS], n=1, cutoff=0.75)
     return candidates[0] if candidates else None

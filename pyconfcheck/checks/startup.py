@@ -6,7 +6,6 @@ values while loading the file, then the TLS directories, then the
 accounts, directories, plugins and security drivers of the host.
 """
 
-import ctypes
 import os
 import platform
 import stat
@@ -51,7 +50,9 @@ RULES = (
          """\
 The address a migration destination gives its peers must not be the local
 machine: libvirt refuses any value that starts with "localhost" (even
-"localhost.example.com") and the loopback addresses 127.0.0.1 and ::1.
+"localhost.example.com"; case matters) and the loopback addresses 127.0.0.1
+and ::1 however they are spelt ("127.1", "2130706433", "0::1", "[::1]").
+Other 127.x addresses pass.
 
 Failing:
 
@@ -221,7 +222,9 @@ Fix: create the directory with its certificates, or remove the line.
          """\
 libvirt resolves `user`, `group`, `swtpm_user` and `swtpm_group` at
 start-up: a name from the account database, a number, or "+N" for a
-number that is never looked up as a name.  Without `user`/`group` the
+number that is never looked up as a name.  Numbers are read like C's
+strtoul: blanks and a sign may come first, nothing may follow, and a
+negative number wraps ("-1" is 4294967295).  Without `user`/`group` the
 distribution's compiled-in default (libvirt-qemu on Debian, qemu on
 Fedora) must exist.  Otherwise: "Failed to parse user '...'".
 
@@ -239,8 +242,9 @@ Fix: create the account, or name an existing one.
          "a directory the daemon must create cannot be created",
          """\
 At start-up the daemon creates `auto_dump_path` and
-`memory_backing_dir`/libvirt/qemu.  An empty value or a path through a
-regular file fails ("Failed to create dump dir"); the per-user daemon also
+`memory_backing_dir`/libvirt/qemu.  An empty value, a path through a
+regular file, or one in /proc, /sys or a read-only mount fails ("Failed to
+create dump dir"); the per-user daemon also
 fails where the user may not write.  The per-user daemon creates its dbus
 state directory owned by `user`:`group`, so naming another account in the
 per-user qemu.conf fails with "Operation not permitted".
@@ -253,7 +257,8 @@ Fix: give a directory path the daemon can create.
 `lock_manager` names a plugin in libvirt's lock-driver directory (lockd
 ships with libvirt-daemon; sanlock is a separate package).  The plugin
 reads /etc/libvirt/qemu-<name>.conf with the same parser; a missing
-plugin, a syntax or type error there stops the QEMU driver.  When that file
+plugin, a file that is no shared object, a syntax or type error there stops
+the QEMU driver.  When that file
 sets a lockspace (`file_lockspace_dir`, `lvm_lockspace_dir`,
 `scsi_lockspace_dir`), lockd registers it with virtlockd while the daemon
 starts, so virtlockd's socket must be there.
@@ -571,6 +576,35 @@ def _ports(ctx):
             extra=_load_at(high_name))
 
 
+def _local_address(value):
+    """``value`` as libvirt names it when it is the local machine, or None.
+
+    Measured on 9.0: brackets come off only around something with a colon
+    ("[::1]", "[localhost:1]"; not "[localhost]"); then a value starting
+    with "localhost" is local, and so is one the C library reads as the
+    numeric address 127.0.0.1 or ::1 in any spelling ("127.1",
+    "2130706433", "0::1", "::1%1") - but not "127.0.0.2" or
+    "::ffff:127.0.0.1".
+    """
+    bare = value[1:-1] if value.startswith("[") and value.endswith("]") \
+        and ":" in value else value
+    if bare.startswith("localhost"):
+        return bare
+    import socket  # only for a listen address: not every check pays
+
+    try:
+        # Numeric only: the flag forbids any name lookup.
+        found = socket.getaddrinfo(bare, None, socket.AF_UNSPEC, 0, 0,
+                                   socket.AI_NUMERICHOST)
+    except (OSError, UnicodeError, ValueError):
+        return None
+    for family, _, _, _, address in found:
+        if (family, address[0]) in ((socket.AF_INET, "127.0.0.1"),
+                                    (socket.AF_INET6, "::1")):
+            return bare
+    return None
+
+
 def _enum_values(setting):
     return ", ".join(f'"{value}"' for value in setting.enum)
 
@@ -583,9 +617,8 @@ def _values(ctx):
         value = doc.value(name)
         if value is None:
             continue
-        bare = value[1:-1] if value.startswith("[") and \
-            value.endswith("]") else value
-        if bare.startswith("localhost") or bare in ("127.0.0.1", "::1"):
+        bare = _local_address(value)
+        if bare is not None:
             yield ctx.finding(
                 "STA002", f"{name} must not be the address of the local "
                 f"machine: {bare}; give a name or address other hosts "
@@ -729,17 +762,15 @@ def _hugetlbfs(ctx):
     from . import host as probes
 
     table = probes.mounts(ctx.host)
-    if isinstance(table, probes.Unknown):
-        probes.skipped(ctx, "whether each hugetlbfs_mount is a hugetlbfs "
-                       "mount", table.reason)
-        return
     for path in paths:
-        if path == "":
-            problem = "cannot determine filesystem for '': No such file " \
-                "or directory"
-        elif not ctx.host.exists(path):
+        if not ctx.host.exists(path):
             problem = (f"cannot determine filesystem for '{path}': No such "
                        "file or directory")
+        elif isinstance(table, probes.Unknown):
+            # A missing path further on still fails, whatever this is.
+            probes.skipped(ctx, "whether each hugetlbfs_mount is a "
+                           "hugetlbfs mount", table.reason)
+            continue
         else:
             mount = probes.mount_of(table, probes.host_path(ctx.host, path))
             if mount is not None and mount.fstype == "hugetlbfs":
@@ -783,24 +814,15 @@ def _accounts(ctx):
         if text is None or resolver(ctx.host, text) is not None:
             continue
         database = "/etc/passwd" if kind == "user" else "/etc/group"
-        if _numeric_id(text) is not None:
-            continue
+        if text.startswith("+"):
+            why = "\"+\" asks for a numeric id and this is not one"
+        else:
+            why = f"no such {kind} in {database} and not a number"
         yield ctx.finding(
-            "STA014", f"Failed to parse {kind} '{text}': no such {kind} in "
-            f"{database} and not a number; create the account, name an "
-            f"existing one, or write \"+N\" for a numeric id",
+            "STA014", f"Failed to parse {kind} '{effective.id_text(text)}'"
+            f": {why}; create the account, name an existing one, or write "
+            f"\"+N\" for a numeric id",
             *_place(ctx, name), setting=name, extra=_load_at(name))
-
-
-def _numeric_id(text):
-    """libvirt's fallback when no account has the name: any unsigned int.
-
-    Measured on 9.0: "4294967295" starts; "+N" is always a number.
-    """
-    digits = text[1:] if text.startswith("+") else text
-    if digits.isdigit() and int(digits) <= 0xFFFFFFFF:
-        return int(digits)
-    return None
 
 
 def _lists(ctx):
@@ -907,7 +929,8 @@ def _creatable(ctx, path):
         try:
             info = host.stat(current)
         except FileNotFoundError:
-            return _may_create_in(ctx, parent_info)
+            return _refused_by_filesystem(ctx, os.path.dirname(current)) \
+                or _may_create_in(ctx, parent_info)
         except NotADirectoryError:
             return "Not a directory"
         except OSError as exc:
@@ -915,6 +938,30 @@ def _creatable(ctx, path):
         if not stat.S_ISDIR(info.st_mode):
             return "Not a directory"
         parent_info = info
+    return None
+
+
+#: What mkdir gets in a filesystem that makes no directories (measured
+#: on 9.0: /proc/x "No such file or directory", /sys/x "Operation not
+#: permitted").
+_NO_MKDIR = {"proc": "No such file or directory",
+             "sysfs": "Operation not permitted"}
+
+
+def _refused_by_filesystem(ctx, parent):
+    """Why the filesystem holding ``parent`` refuses a new directory."""
+    from . import host as probes
+
+    table = probes.mounts(ctx.host)
+    if isinstance(table, probes.Unknown):
+        return None
+    mount = probes.mount_of(table, probes.host_path(ctx.host, parent))
+    if mount is None:
+        return None
+    if mount.fstype in _NO_MKDIR:
+        return _NO_MKDIR[mount.fstype]
+    if "ro" in mount.options:
+        return "Read-only file system"
     return None
 
 
@@ -930,11 +977,9 @@ def _session_owner(ctx):
     uid = gid = None
     user, group = ctx.doc.value("user"), ctx.doc.value("group")
     if user is not None:
-        uid = _numeric_id(user) if user.startswith("+") else \
-            effective.resolve_user(ctx.host, user)
+        uid = effective.resolve_user(ctx.host, user)
     if group is not None:
-        gid = _numeric_id(group) if group.startswith("+") else \
-            effective.resolve_group(ctx.host, group)
+        gid = effective.resolve_group(ctx.host, group)
     foreign_user = uid is not None and uid != os.geteuid()
     foreign_group = gid is not None and gid != os.getegid() and \
         gid not in os.getgroups()
@@ -984,7 +1029,8 @@ def _lock_manager(ctx):
     name = ctx.doc.value("lock_manager")
     if name is None or name == "nop":
         return
-    plugin = f"{_lock_driver_dir(ctx.host)}/{name}.so"
+    # Joined as GLib joins paths: no doubled "/" (measured on 9.0).
+    plugin = f"{_lock_driver_dir(ctx.host)}/{name.lstrip('/')}.so"
     if not ctx.host.exists(plugin):
         hint = {"lockd": "install libvirt-daemon",
                 "sanlock": "install libvirt-daemon-plugin-sanlock"}.get(
@@ -995,7 +1041,30 @@ def _lock_manager(ctx):
             *_place(ctx, "lock_manager"), setting="lock_manager",
             extra=_state_at("lock_manager"))
         return
+    problem = _not_a_plugin(ctx, plugin)
+    if problem:
+        yield ctx.finding(
+            "STA016", f"Failed to load plugin {plugin}: {plugin}: {problem}"
+            "; reinstall the package that ships it, or remove lock_manager",
+            *_place(ctx, "lock_manager"), setting="lock_manager",
+            extra=_state_at("lock_manager"))
+        return
     yield from _lock_config(ctx, name)
+
+
+def _not_a_plugin(ctx, plugin):
+    """The loader's complaint about a file that is no shared object."""
+    try:
+        head = ctx.host.read_bytes(plugin, 64)[:64]
+    except OSError:
+        return None  # not a regular file: leave it to the loader
+    # Measured on 9.0 (glibc): shorter than an ELF header, or another
+    # magic number.
+    if len(head) < 64:
+        return "file too short"
+    if not head.startswith(b"\x7fELF"):
+        return "invalid ELF header"
+    return None
 
 
 def _lock_config_path(ctx, name):
@@ -1075,15 +1144,17 @@ def _mac_filter(ctx):
         return
     try:
         info = ctx.host.stat(_EBTABLES)
-        runnable = stat.S_ISREG(info.st_mode) and info.st_mode & 0o111
     except OSError:
-        runnable = False
-    if runnable:
-        return
+        why = "No such file or directory"
+    else:
+        if stat.S_ISREG(info.st_mode) and info.st_mode & 0o111:
+            return
+        # Measured on 9.0: present but not executable.
+        why = "Permission denied"
     yield ctx.finding(
         "STA017", f"Failed to apply firewall rules {_EBTABLES} "
-        f"{_EBTABLES_FIRST_RULE}: cannot execute binary {_EBTABLES}: No "
-        "such file or directory; install ebtables or set mac_filter = 0",
+        f"{_EBTABLES_FIRST_RULE}: cannot execute binary {_EBTABLES}: "
+        f"{why}; install ebtables or set mac_filter = 0",
         *_place(ctx, "mac_filter"), setting="mac_filter",
         extra=_state_at("mac_filter"))
 

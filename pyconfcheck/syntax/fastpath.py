@@ -26,6 +26,10 @@ _AFTER_VALUE = re.compile(
     r'[ \t]*(?:#([^\r\n]*))?[ \t]*(?:([\r\n][ \t\r\n]*)|(;[ \t\r\n]*)|\Z)')
 _COMMENT_LINE = re.compile(
     r'#([^\r\n]*)(?:([\r\n][ \t\r\n]*)|\Z)')
+# A run of comment lines and the blanks between them, when their text is
+# not wanted: one match instead of one per line.
+_COMMENT_RUN = re.compile(
+    r'(?:#[^\r\n]*(?:[\r\n][ \t\r\n]*|\Z))+')
 _LEADING = re.compile(r'[ \t\r\n]*')
 _LIST_BLANKS = re.compile(r'[ \t\r\n]*')
 _LIST_ITEM = re.compile(
@@ -41,15 +45,17 @@ class _GiveUp(Exception):
 _LONG_LINE = 4096
 
 
-def parse(text: str, version) -> Optional[ParseResult]:
+def parse(text: str, version, comments: bool = True
+          ) -> Optional[ParseResult]:
     """Entries of ``text`` (one character per byte, as virconf.py hands it
-    over), or None to let the grammar decide."""
+    over), or None to let the grammar decide.  With ``comments`` False,
+    comment lines are skipped, not listed."""
     if "\x00" in text or '"""' in text:
         return None
     try:
         if text.isascii():
-            return _parse(text, version, _ascii_column, _same)
-        return _parse(text, version, _decoded_column, _decoded)
+            return _parse(text, version, _ascii_column, _same, comments)
+        return _parse(text, version, _decoded_column, _decoded, comments)
     except _GiveUp:
         return None
 
@@ -74,7 +80,8 @@ def _decoded_column(text: str, line_start: int, pos: int) -> int:
     return len(_decoded(text[line_start:pos])) + 1
 
 
-def _parse(text: str, version, column_of, text_of) -> ParseResult:
+def _parse(text: str, version, column_of, text_of,
+           keep_comments: bool = True) -> ParseResult:
     result = ParseResult()
     entries, comments = result.entries, result.comments
     end = len(text)
@@ -90,8 +97,19 @@ def _parse(text: str, version, column_of, text_of) -> ParseResult:
     assignment_match = _ASSIGNMENT.match
     after_match = _AFTER_VALUE.match
     comment_match = _COMMENT_LINE.match
+    comment_run_match = _COMMENT_RUN.match
 
     while pos < end:
+        if text[pos] == "#" and not keep_comments:
+            # Comment text holds no line end: every one in the run is a
+            # separator, and the last one starts the current line.
+            run_end = comment_run_match(text, pos).end()
+            newlines = text.count("\n", pos, run_end)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", pos, run_end) + 1
+            pos = run_end
+            continue
         if text[pos] == "#":
             found = comment_match(text, pos)
             if found is None:

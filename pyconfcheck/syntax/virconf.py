@@ -51,18 +51,21 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def parse_bytes(data: bytes, version: Optional[Tuple[int, int]] = None
-                ) -> ParseResult:
+def parse_bytes(data: bytes, version: Optional[Tuple[int, int]] = None,
+                comments: bool = True) -> ParseResult:
     """Parse qemu.conf content as libvirt ``version`` would.
 
     ``version`` only changes how numbers too large for 64 bits are read:
-    up to 9.0 they wrap silently, from 11.x they are an error.
+    up to 9.0 they wrap silently, from 11.x they are an error.  With
+    ``comments`` False the result lists no comment lines: no check reads
+    them, and a large file is mostly comments (a comment after a value
+    stays on its entry either way).
     """
     # The grammar sees one character per byte (latin-1), exactly the
     # buffer virconf.c scans: its rules count bytes ("a triple quote needs
     # seven bytes left"), and any byte at all must get through the lexer.
     # Values, comments and columns are turned back into decoded text.
-    return _parse(data.decode("latin-1"), version)
+    return _parse(data.decode("latin-1"), version, comments=comments)
 
 
 def parse_text(text: str, version: Optional[Tuple[int, int]] = None
@@ -71,7 +74,18 @@ def parse_text(text: str, version: Optional[Tuple[int, int]] = None
     return parse_bytes(text.encode("utf-8", "surrogateescape"), version)
 
 
-def _parse(text: str, version, use_fast_path: bool = True) -> ParseResult:
+def _parse(text: str, version, use_fast_path: bool = True,
+           comments: bool = True) -> ParseResult:
+    result = _parse_all(text, version, use_fast_path, comments)
+    if not comments:
+        # The grammar's path collects them anyway; drop them so that the
+        # result does not depend on which path read the file.
+        result.comments = []
+    return result
+
+
+def _parse_all(text: str, version, use_fast_path: bool,
+               comments: bool) -> ParseResult:
 
     result = ParseResult()
     if not text:
@@ -86,7 +100,8 @@ def _parse(text: str, version, use_fast_path: bool = True) -> ParseResult:
 
     from . import fastpath
 
-    fast = fastpath.parse(text, version) if use_fast_path else None
+    fast = (fastpath.parse(text, version, comments=comments)
+            if use_fast_path else None)
     if fast is not None:
         return fast
 

@@ -51,9 +51,13 @@ class Case:
     files: Dict[str, str] = field(default_factory=dict)
     #: host directories to create
     dirs: Sequence[str] = ()
+    #: files (of ``files``) to make executable
+    executables: Sequence[str] = ()
     #: paths to mount a hugetlbfs on, or a tmpfs on
     hugetlbfs: Sequence[str] = ()
     tmpfs: Sequence[str] = ()
+    #: paths to mount a read-only tmpfs on
+    readonly: Sequence[str] = ()
 
 
 @dataclass
@@ -100,7 +104,9 @@ def run(case: Case, scratch: str) -> Result:
         "conf": case.conf, "session": case.session,
         "accounts": [list(a) for a in case.accounts],
         "files": dict(case.files), "dirs": list(case.dirs),
+        "executables": list(case.executables),
         "hugetlbfs": list(case.hugetlbfs), "tmpfs": list(case.tmpfs),
+        "readonly": list(case.readonly),
     }
     with open(os.path.join(case_dir, "case.json"), "w") as handle:
         json.dump(spec, handle)

@@ -74,6 +74,10 @@ def _isolate(case_dir):
         _sh("mount", "-t", "overlay", "overlay", "-o",
             f"lowerdir=/{top},upperdir={upper},workdir={work}", f"/{top}")
     _sh("mount", "-t", "tmpfs", "tmpfs", "/run")
+    # A relative path in a case (auto_dump_path = "dump") is created in
+    # the daemon's working directory: make that one a throw-away too.
+    os.makedirs("/run/cwd")
+    os.chdir("/run/cwd")
 
 
 def _inside_overlay(path):
@@ -84,10 +88,34 @@ def _inside_overlay(path):
     return path
 
 
+#: Settings whose directory the privileged daemon creates and chowns.
+_CREATED = re.compile(
+    r'^[ \t]*(auto_dump_path|memory_backing_dir)[ \t]*=[ \t]*"([^"]*)"',
+    re.M)
+
+#: Where a created directory may point besides the overlays: mkdir fails
+#: there, so nothing reaches the host.
+_NO_MKDIR = ("proc", "sys")
+
+
+def _check_created(conf):
+    for match in _CREATED.finditer(conf):
+        path = match.group(2)
+        if not path.startswith("/"):
+            continue
+        top = os.path.abspath(path).split("/")[1]
+        if top not in OVERLAID + ("run",) + _NO_MKDIR:
+            raise SystemExit(f"{match.group(1)} = {path!r} would make the "
+                             "daemon create or chown a directory of the "
+                             "host: use a path below " + ", ".join(
+                                 "/" + t for t in OVERLAID + ("run",)))
+
+
 def _prepare(case, case_dir):
     for path in [*case["dirs"], *case["files"], *case["hugetlbfs"],
-                 *case["tmpfs"]]:
+                 *case["tmpfs"], *case.get("readonly", ())]:
         _inside_overlay(path)
+    _check_created(case["conf"])
     with open("/etc/passwd", "a") as passwd, open("/etc/group", "a") as group:
         for name, uid in case["accounts"]:
             passwd.write(f"{name}:x:{uid}:{uid}::/var/lib/{name}:"
@@ -100,12 +128,17 @@ def _prepare(case, case_dir):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as handle:
             handle.write(text)
+    for path in case.get("executables", ()):
+        os.chmod(path, 0o755)
     for path in case["hugetlbfs"]:
         os.makedirs(path, exist_ok=True)
         _sh("mount", "-t", "hugetlbfs", "none", path)
     for path in case["tmpfs"]:
         os.makedirs(path, exist_ok=True)
         _sh("mount", "-t", "tmpfs", "tmpfs", path)
+    for path in case.get("readonly", ()):
+        os.makedirs(path, exist_ok=True)
+        _sh("mount", "-t", "tmpfs", "-o", "ro", "tmpfs", path)
 
 
 def _write_config(case, case_dir):
@@ -127,11 +160,46 @@ def _write_config(case, case_dir):
     return path
 
 
+def _load_everything_confcheck_reads():
+    """Import every module and build every parser before dropping root.
+
+    The session cases check as nobody, who may not reach the checkout at
+    all (a clone under /root, mode 0700, as on a CI machine): whatever
+    confcheck loads lazily must be in memory by then.
+    """
+    import importlib
+    import pkgutil
+
+    import pyconfcheck
+
+    skip = {"pyconfcheck.__main__"}
+    for module in pkgutil.walk_packages(pyconfcheck.__path__,
+                                        "pyconfcheck."):
+        if module.name not in skip:
+            importlib.import_module(module.name)
+    for name in ("lark", "lark.exceptions", "augeas", "cryptography.x509",
+                 "cryptography.x509.oid",
+                 "cryptography.hazmat.primitives.hashes",
+                 "cryptography.hazmat.primitives.serialization", "difflib",
+                 "tomllib"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # an optional extra confcheck also runs without
+    from pyconfcheck.mirror import _parser as mirror_parser
+    from pyconfcheck.syntax import virconf
+
+    virconf._parser()
+    mirror_parser()
+
+
 def _confcheck(case, conf_path, case_dir):
     """Findings of confcheck, computed as the daemon's user would."""
     from pyconfcheck import api
     from pyconfcheck.checks import startup
 
+    if case["session"]:
+        _load_everything_confcheck_reads()
     options = api.Options(version=(9, 0), session=case["session"])
     read_end, write_end = os.pipe()
     child = os.fork()

@@ -1,10 +1,12 @@
 """The configurations the start-up oracle runs: by hand, generated, real.
 
 * ``hand_cases()`` - one or more per start-up check of facts §4, each
-  failing and passing side, privileged and session.
+  failing and passing side, privileged and session, and both sides of
+  each rule's edges (``_boundary_cases``).
 * ``mutation_cases()`` - a valid base file with every setting libvirt 9.0
-  reads given a value of the wrong type, plus seeded pairs of problems so
-  that the daemon's choice of the first one is tested.
+  reads given a value of the wrong type; every wrong type at once (from
+  every tenth place of the load order on); seeded pairs and handfuls of
+  problems, so that the daemon's choice of the first one is tested.
 * ``corpus_cases()`` - the real files of ../shared/corpus/real, once on a
   bare Debian host and once with the accounts they name.
 """
@@ -15,6 +17,7 @@ import random
 from typing import List
 
 from pyconfcheck import settings
+from pyconfcheck.checks import startup
 from pyconfcheck.document import Document
 
 from .libvirtd import DEBIAN_QEMU_ACCOUNT, PROJECT, Case
@@ -235,8 +238,216 @@ def hand_cases() -> List[Case]:
         _c("unknown-keys-ignored", "rx_queue_size = 1024\nVNC_TLS = 7\n"),
         _c("psk-proposal-ignored", 'default_tls_psk_dir = "/nope"\n'),
     ]
+    cases += _boundary_cases()
     cases += _session_cases()
     return cases
+
+
+def _boundary_cases() -> List[Case]:
+    """Both sides of each rule's edge, as measured on 9.0 (issue 7 audit)."""
+    lock_dir = "/usr/lib/x86_64-linux-gnu/libvirt/lock-driver/"
+    ebtables = {"/usr/sbin/ebtables": "#!/bin/sh\nexit 0\n"}
+    extra_accounts = (DEBIAN_QEMU_ACCOUNT, ("qemu2", 3002), ("1234", 3003))
+    cases = [
+        # Port ranges: the edges, and a maximum left at its default.
+        ("display-min-5900", "remote_display_port_min = 5900\n"),
+        ("display-max-65535", "remote_display_port_max = 65535\n"),
+        ("display-min-65535", "remote_display_port_min = 65535\n"),
+        ("display-min-65534", "remote_display_port_min = 65534\n"),
+        ("display-max-5900", "remote_display_port_max = 5900\n"),
+        ("display-max-5899", "remote_display_port_max = 5899\n"),
+        ("display-max-5901", "remote_display_port_max = 5901\n"),
+        ("display-min-negative", "remote_display_port_min = -1\n"),
+        ("websocket-min-5700", "remote_websocket_port_min = 5700\n"),
+        ("websocket-min-5699", "remote_websocket_port_min = 5699\n"),
+        ("websocket-max-65535", "remote_websocket_port_max = 65535\n"),
+        ("websocket-max-65536", "remote_websocket_port_max = 65536\n"),
+        ("websocket-max-5700", "remote_websocket_port_max = 5700\n"),
+        ("migration-min-1", "migration_port_min = 1\n"),
+        ("migration-max-65535", "migration_port_max = 65535\n"),
+        ("migration-max-65536", "migration_port_max = 65536\n"),
+        ("migration-max-0", "migration_port_max = 0\n"),
+        ("migration-min-49215", "migration_port_min = 49215\n"),
+        ("migration-min-49214", "migration_port_min = 49214\n"),
+        ("migration-max-49152", "migration_port_max = 49152\n"),
+        ("migration-max-49153", "migration_port_max = 49153\n"),
+        ("migration-1-1", "migration_port_min = 1\nmigration_port_max = 1\n"),
+        ("backup-ports-not-read-9", "backup_port_min = 0\n"),
+        # Accounts: "+N", numbers as the C library reads them, names.
+        ("id-plus-0", 'user = "+0"\ngroup = "+0"\n'),
+        ("id-0", 'user = "0"\ngroup = "0"\n'),
+        ("id-plus-max", 'user = "+4294967295"\n'),
+        ("id-plus-over", 'user = "+4294967296"\n'),
+        ("id-over", 'user = "4294967296"\n'),
+        ("id-plus-alone", 'user = "+"\n'),
+        ("id-plus-name", 'user = "+root"\n'),
+        ("id-empty-user", 'user = ""\n'),
+        ("id-empty-group", 'group = ""\n'),
+        ("id-name-with-digits-missing", 'user = "qemu2"\n'),
+        ("id-leading-zero", 'user = "007"\n'),
+        ("id-minus-1", 'user = "-1"\n'),
+        ("id-plus-minus-1", 'user = "+-1"\n'),
+        ("id-minus-max", 'user = "-4294967295"\n'),
+        ("id-minus-over", 'user = "-4294967296"\n'),
+        ("id-minus-0", 'user = "-0"\n'),
+        ("id-leading-space", 'user = " 107"\n'),
+        ("id-leading-tab", 'user = "\t5"\n'),
+        ("id-trailing-space", 'user = "107 "\n'),
+        ("id-only-space", 'user = " "\n'),
+        ("id-plus-space", 'user = "+ 107"\n'),
+        ("id-plus-plus", 'user = "++1"\n'),
+        ("id-minus-minus", 'group = "--1"\n'),
+        ("id-plus-minus-alone", 'group = "+-"\n'),
+        ("id-hex", 'user = "0x10"\n'),
+        ("id-upper-root", 'user = "ROOT"\n'),
+        ("id-ulong-max", 'user = "18446744073709551615"\n'),
+        ("id-group-plus-over", 'group = "+4294967296"\n'),
+        ("swtpm-plus-0", 'swtpm_user = "+0"\nswtpm_group = "+0"\n'),
+        ("swtpm-digits", 'swtpm_user = "4242"\nswtpm_group = "4242"\n'),
+        ("swtpm-empty", 'swtpm_user = ""\n'),
+        ("swtpm-group-plus-over", 'swtpm_group = "+4294967296"\n'),
+        # Local addresses.
+        ("local-localhost6", 'migration_host = "localhost6"\n'),
+        ("local-upper", 'migration_host = "LOCALHOST"\n'),
+        ("local-capital", 'migration_host = "Localhost.localdomain"\n'),
+        ("local-localhost-dot", 'migration_host = "localhost."\n'),
+        ("local-leading-space", 'migration_host = " localhost"\n'),
+        ("local-brackets-no-colon", 'migration_host = "[localhost]"\n'),
+        ("local-brackets-colon", 'migration_host = "[localhost:1]"\n'),
+        ("local-brackets-v4", 'migration_address = "[127.0.0.1]"\n'),
+        ("local-brackets-v6", 'migration_address = "[::1]"\n'),
+        ("local-brackets-other", 'migration_host = "[a:b]"\n'),
+        ("local-brackets-trailing", 'migration_host = "[::1]x"\n'),
+        ("local-brackets-scope", 'migration_host = "[::1%1]"\n'),
+        ("local-double-brackets", 'migration_host = "[[::1]]"\n'),
+        ("local-v6-long", 'migration_host = "0:0:0:0:0:0:0:1"\n'),
+        ("local-v6-short", 'migration_address = "0::1"\n'),
+        ("local-v4-short", 'migration_host = "127.1"\n'),
+        ("local-v4-integer", 'migration_address = "2130706433"\n'),
+        ("local-v4-hex", 'migration_host = "0x7f000001"\n'),
+        ("local-v4-octal", 'migration_host = "127.0.0.01"\n'),
+        ("local-v4-trailing-dot", 'migration_host = "127.0.0.1."\n'),
+        ("local-v4-host", 'migration_host = "127.0.0.1"\n'),
+        ("local-mapped", 'migration_address = "::ffff:127.0.0.1"\n'),
+        ("local-any-v4", 'migration_address = "0.0.0.0"\n'),
+        ("local-any-v6", 'migration_address = "::"\n'),
+        ("local-empty", 'migration_host = ""\n'),
+        ("local-both-host-first", 'migration_address = "::1"\n'
+         'migration_host = "localhost"\n'),
+        # max_core and the enums: case matters.
+        ("max-core-capital", 'max_core = "Unlimited"\n'),
+        ("max-core-upper", 'max_core = "UNLIMITED"\n'),
+        ("max-core-empty", 'max_core = ""\n'),
+        ("max-core-trailing-space", 'max_core = "unlimited "\n'),
+        ("max-core-0", "max_core = 0\n"),
+        ("max-core-ullong-max", "max_core = 18446744073709551615\n"),
+        ("max-core-list", 'max_core = [ "unlimited" ]\n'),
+        ("stdio-capital", 'stdio_handler = "File"\n'),
+        ("stdio-upper", 'stdio_handler = "LOGD"\n'),
+        ("stdio-empty", 'stdio_handler = ""\n'),
+        ("stdio-logd", 'stdio_handler = "logd"\n'),
+        ("sched-capital", 'sched_core = "None"\n'),
+        ("sched-empty", 'sched_core = ""\n'),
+        ("sched-emulator", 'sched_core = "emulator"\n'),
+        ("sched-full", 'sched_core = "full"\n'),
+        ("save-format-upper-9", 'save_image_format = "RAW"\n'),
+        ("try-save-not-read-9", 'auto_shutdown_try_save = "all"\n'),
+        ("deprecated-features-not-read-9",
+         'default_cpu_deprecated_features = "bogus"\n'),
+        ("disk-probing-2", "allow_disk_format_probing = 2\n"),
+        # hugetlbfs_mount lists.
+        ("huge-second-empty", 'hugetlbfs_mount = [ "/mnt/hp2M", "" ]\n',
+         {"hugetlbfs": ("/mnt/hp2M",)}),
+        ("huge-first-empty", 'hugetlbfs_mount = [ "", "/mnt/hp2M" ]\n',
+         {"hugetlbfs": ("/mnt/hp2M",)}),
+        ("huge-list-of-empty", 'hugetlbfs_mount = [ "" ]\n'),
+        ("huge-trailing-slash", 'hugetlbfs_mount = "/mnt/hp2M/"\n',
+         {"hugetlbfs": ("/mnt/hp2M",)}),
+        ("huge-relative", 'hugetlbfs_mount = "mnt/hp2M"\n',
+         {"hugetlbfs": ("/mnt/hp2M",)}),
+        ("huge-two-good", 'hugetlbfs_mount = [ "/mnt/hp2M", "/mnt/hp1G" ]\n',
+         {"hugetlbfs": ("/mnt/hp2M", "/mnt/hp1G")}),
+        ("huge-second-missing", 'hugetlbfs_mount = [ "/mnt/hp2M", '
+         '"/mnt/nope" ]\n', {"hugetlbfs": ("/mnt/hp2M",)}),
+        # security_driver lists.
+        ("security-list-none", 'security_driver = [ "none" ]\n'),
+        ("security-selinux-none", 'security_driver = [ "selinux", "none" ]\n'),
+        ("security-none-selinux", 'security_driver = [ "none", "selinux" ]\n'),
+        ("security-none-apparmor", 'security_driver = [ "none", '
+         '"apparmor" ]\n'),
+        ("security-none-dac", 'security_driver = [ "none", "dac" ]\n'),
+        ("security-empty-string", 'security_driver = ""\n'),
+        ("security-upper-none", 'security_driver = "NONE"\n'),
+        ("security-empty-list", "security_driver = [ ]\n"),
+        ("security-list-empty-name", 'security_driver = [ "" ]\n'),
+        ("security-none-default-confined", 'security_driver = "none"\n'
+         "security_default_confined = 1\n"),
+        ("security-none-require-0", 'security_driver = "none"\n'
+         "security_require_confined = 0\n"),
+        ("security-duplicate-selinux", 'security_driver = [ "selinux", '
+         '"selinux" ]\n'),
+        ("security-duplicate-not-adjacent", 'security_driver = [ "apparmor", '
+         '"none", "apparmor" ]\n'),
+        # cgroup_controllers and namespaces.
+        ("cgroup-upper", 'cgroup_controllers = [ "CPU" ]\n'),
+        ("cgroup-name-systemd", 'cgroup_controllers = [ "name=systemd" ]\n'),
+        ("cgroup-bare-systemd", 'cgroup_controllers = [ "systemd" ]\n'),
+        ("cgroup-comma", 'cgroup_controllers = [ "cpu,cpuacct" ]\n'),
+        ("cgroup-empty-name", 'cgroup_controllers = [ "" ]\n'),
+        ("cgroup-duplicate", 'cgroup_controllers = [ "cpu", "cpu" ]\n'),
+        ("cgroup-first-bad-named", 'cgroup_controllers = [ "cpu", "io", '
+         '"bogus" ]\n'),
+        ("namespaces-capital", 'namespaces = [ "Mount" ]\n'),
+        ("namespaces-duplicate", 'namespaces = [ "mount", "mount" ]\n'),
+        ("namespaces-empty-name", 'namespaces = [ "" ]\n'),
+        ("namespaces-string", 'namespaces = "mount"\n'),
+        ("namespaces-second-bad", 'namespaces = [ "mount", "net" ]\n'),
+        # Directories the daemon creates.
+        ("dump-relative", 'auto_dump_path = "dump-rel"\n'),
+        ("dump-proc", 'auto_dump_path = "/proc/oracle-dump"\n'),
+        ("dump-sys", 'auto_dump_path = "/sys/oracle-dump"\n'),
+        ("dump-read-only", 'auto_dump_path = "/mnt/ro/dump"\n',
+         {"readonly": ("/mnt/ro",)}),
+        ("dump-existing-file", 'auto_dump_path = "/etc/hostname-copy"\n',
+         {"files": {"/etc/hostname-copy": "x\n"}}),
+        ("dump-trailing-slash", 'auto_dump_path = "/var/lib/oracle/dump/"\n'),
+        ("dump-dotdot-through-file", 'auto_dump_path = "/etc/passwd/../x"\n'),
+        ("membacking-relative", 'memory_backing_dir = "ram-rel"\n'),
+        ("membacking-proc", 'memory_backing_dir = "/proc/oracle-ram"\n'),
+        ("membacking-read-only", 'memory_backing_dir = "/mnt/ro"\n',
+         {"readonly": ("/mnt/ro",)}),
+        ("membacking-existing", 'memory_backing_dir = "/var/lib/ram3"\n',
+         {"dirs": ("/var/lib/ram3",)}),
+        ("membacking-libvirt-is-file", 'memory_backing_dir = '
+         '"/var/lib/ram4"\n', {"files": {"/var/lib/ram4/libvirt": "x\n"}}),
+        # Lock manager plugins.
+        ("lock-upper", 'lock_manager = "LOCKD"\n'),
+        ("lock-none-word", 'lock_manager = "none"\n'),
+        ("lock-dotdot", 'lock_manager = "../lock-driver/lockd"\n'),
+        ("lock-absolute", f'lock_manager = "{lock_dir}lockd"\n'),
+        ("lock-file-too-short", 'lock_manager = "fake"\n',
+         {"files": {lock_dir + "fake.so": "not elf\n"}}),
+        ("lock-not-elf", 'lock_manager = "fake"\n',
+         {"files": {lock_dir + "fake.so": "x" * 200}}),
+        # MAC filter and an ebtables.
+        ("mac-filter-ebtables-not-executable", "mac_filter = 1\n",
+         {"files": ebtables}),
+        ("mac-filter-ebtables-runs", "mac_filter = 1\n",
+         {"files": ebtables, "executables": tuple(ebtables)}),
+        # TLS directories.
+        ("tls-vnc-empty", 'vnc_tls_x509_cert_dir = ""\n'),
+        ("tls-default-empty", 'default_tls_x509_cert_dir = ""\n'),
+    ]
+    out = []
+    for name, conf, *extra in cases:
+        out.append(_c("edge-" + name, conf, **(extra[0] if extra else {})))
+    out += [
+        _c("edge-id-name-with-digits", 'user = "qemu2"\ngroup = "qemu2"\n',
+           accounts=extra_accounts),
+        _c("edge-id-digit-name", 'user = "1234"\ngroup = "1234"\n',
+           accounts=extra_accounts),
+    ]
+    return out
 
 
 def _session_cases() -> List[Case]:
@@ -254,7 +465,7 @@ def _session_cases() -> List[Case]:
         s("user-plus", 'user = "+107"\n'),
         s("dump-denied", 'auto_dump_path = "/var/lib/denied-dump"\n'),
         s("membacking-denied", 'memory_backing_dir = "/var/lib/denied"\n'),
-        s("dump-tmp", 'auto_dump_path = "/tmp/oracle-session-dump"\n'),
+        s("dump-var-tmp", 'auto_dump_path = "/var/tmp/oracle-session-dump"\n'),
         s("security-apparmor", 'security_driver = "apparmor"\n'),
         s("require-confined", "security_require_confined = 1\n"),
         s("mac-filter", "mac_filter = 1\n"),
@@ -267,6 +478,17 @@ def _session_cases() -> List[Case]:
         s("sched", 'sched_core = "emulator"\n'),
         s("syntax", "vnc_tls = true\n"),
         s("type", 'vnc_tls = "1"\n'),
+        s("user-self-number", 'user = "+65534"\n'),
+        s("user-root-number", 'user = "+0"\n'),
+        s("user-minus-2", 'user = "-2"\n'),
+        s("group-self-number", 'group = "65534"\n'),
+        s("user-plus-over", 'user = "+4294967296"\n'),
+        s("dump-proc", 'auto_dump_path = "/proc/oracle-dump"\n'),
+        s("localhost6", 'migration_host = "localhost6"\n'),
+        s("lock-file-too-short", 'lock_manager = "fake"\n', files={
+            "/usr/lib/x86_64-linux-gnu/libvirt/lock-driver/fake.so": "x\n"}),
+        s("tls-empty", 'nbd_tls_x509_cert_dir = ""\n'),
+        s("display-min-65535", "remote_display_port_min = 65535\n"),
     ]
 
 
@@ -303,16 +525,42 @@ _VALUE_PROBLEMS = (
     'security_driver = "selinux"', 'max_core = "x"',
     'memory_backing_dir = "/etc/passwd"', "vnc_tls = 2",
     "capability_filters = 5", "default_tls_x509_verify = 3",
+    'migration_host = "127.1"', 'user = "+x"', 'lock_manager = "LOCKD"',
+    'default_tls_x509_cert_dir = ""', 'auto_dump_path = "/proc/x"',
+    "remote_display_port_min = 65535", "migration_port_max = 65536",
+    'security_driver = "dac"', 'max_core = "Unlimited"',
+    'namespaces = [ "Mount" ]', 'memory_backing_dir = "/proc/m"',
+    'swtpm_group = "+-"',
 )
 
 
-def mutation_cases(pairs: int = 40, seed: int = 9) -> List[Case]:
+def mutation_cases(pairs: int = 80, many: int = 20,
+                   seed: int = 9) -> List[Case]:
     cases = []
     for setting in settings.SETTINGS:
         if not setting.read_in(V9) or setting.kind not in _BAD_TYPE:
             continue
         line = f"{setting.name} = {_BAD_TYPE[setting.kind]}\n"
         cases.append(Case(f"mutate-type-{setting.name}", _BASE + line))
+    # Every wrong type at once, in three file orders: the daemon names the
+    # one it reads first whatever the order of the lines.
+    lines = [f"{s.name} = {_BAD_TYPE[s.kind]}\n" for s in settings.SETTINGS
+             if s.read_in(V9) and s.kind in _BAD_TYPE]
+    shuffled = list(lines)
+    random.Random(seed).shuffle(shuffled)
+    for order, chosen in (("table", lines), ("reversed", lines[::-1]),
+                          ("shuffled", shuffled)):
+        cases.append(Case(f"mutate-all-types-{order}", "".join(chosen)))
+    # ... and without the first k settings of confcheck's load order, so
+    # that order is checked at every tenth place, not only at its head.
+    ranked = sorted((s for s in settings.SETTINGS
+                     if s.read_in(V9) and s.kind in _BAD_TYPE),
+                    key=lambda s: startup.LOAD_ORDER_9.index(s.name))
+    for start in range(10, len(ranked), 10):
+        rest = [f"{s.name} = {_BAD_TYPE[s.kind]}\n"
+                for s in ranked[start:]]
+        cases.append(Case(f"mutate-all-types-from-{start}",
+                          "".join(rest[::-1])))
     chooser = random.Random(seed)
     for index in range(pairs):
         first, second = chooser.sample(_VALUE_PROBLEMS, 2)
@@ -320,6 +568,15 @@ def mutation_cases(pairs: int = 40, seed: int = 9) -> List[Case]:
         chooser.shuffle(lines)
         cases.append(Case(f"mutate-pair-{index}",
                           "\n".join(lines) + "\n"))
+    # Many problems at once, from every phase: the daemon names one.
+    for index in range(many):
+        picked, names = [], set()
+        for line in chooser.sample(_VALUE_PROBLEMS, 5):
+            name = line.split("=")[0].strip()
+            if name not in names:
+                names.add(name)
+                picked.append(line)
+        cases.append(Case(f"mutate-many-{index}", "\n".join(picked) + "\n"))
     return cases
 
 
