@@ -159,7 +159,11 @@ def _derived(name, setting, doc, tls, user, group, account_source,
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]),
               default="text", show_default=True)
 def show_command(file, root, no_host, version, fmt):
-    """Print every setting's effective value and where it comes from."""
+    """Print every setting's effective value and where it comes from.
+
+    Defaults are the system daemon's; where the per-user (session)
+    daemon's differ, the default shown names both.
+    """
     from . import api
     from .cli import _fail, _parse_version
     from .document import Document

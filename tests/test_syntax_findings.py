@@ -27,6 +27,23 @@ def test_c07_all_three_forms_say_which():
     assert [f.code for f in two if f.severity == "error"] == ["TYP002"]
 
 
+def test_c07_bare_boolean_word_suggests_the_number():
+    findings = syn('vnc_listen = "a"; vnc_sasl = no\n')
+
+    assert findings == [(1, 30, "SYN001", "error",
+                         "expecting a value (numbers are bare, strings "
+                         "quoted, lists in brackets; a bare word such as "
+                         "true is not a value); write vnc_sasl = 0")]
+    assert syn("vnc_tls = True\n")[0][4].endswith("; write vnc_tls = 1")
+
+
+def test_c07_no_bool_fix_for_other_settings_or_words():
+    # max_processes is not a bool; "maybe" is no boolean word.
+    for text in ("max_processes = yes\n", "vnc_tls = maybe\n",
+                 "vnc_tls = yes_please\n"):
+        assert "; write" not in syn(text)[0][4], text
+
+
 def test_c09_comment_line_inside_a_list():
     text = ('cgroup_controllers = [\n    "cpu",\n#    "memory",\n'
             '    "devices"\n]\n')

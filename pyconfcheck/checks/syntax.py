@@ -94,7 +94,38 @@ def check(ctx):
     if error is not None:
         hint = _hint(error.message)
         message = error.message + (f" ({hint})" if hint else "")
+        if error.message == "expecting a value":
+            fix = _bool_word_fix(doc.data, error.line, error.column)
+            if fix:
+                message += f"; write {fix}"
         yield ctx.finding("SYN001", message, error.line, error.column)
+
+
+#: Words people write for a boolean, and the number libvirt wants.
+_BOOL_WORDS = {"true": 1, "yes": 1, "on": 1,
+               "false": 0, "no": 0, "off": 0}
+
+
+def _bool_word_fix(data: bytes, line: int, column: int):
+    """``vnc_tls = 1`` when the value libvirt refused is a word such as
+    ``true`` given to a bool setting (field case C07), else None."""
+    import re
+
+    from .. import settings
+
+    lines = data.split(b"\n")
+    if not 0 < line <= len(lines):
+        return None
+    text = lines[line - 1].decode("utf-8", "replace")
+    before = re.search(r"([A-Za-z][A-Za-z0-9_]*)[ \t]*=[ \t]*$",
+                       text[:column - 1])
+    word = re.match(r"[A-Za-z]+(?![A-Za-z0-9_])", text[column - 1:])
+    if not before or not word or word.group().lower() not in _BOOL_WORDS:
+        return None
+    setting = settings.lookup(before.group(1))
+    if setting is None or setting.kind != settings.BOOL:
+        return None
+    return f"{setting.name} = {_BOOL_WORDS[word.group().lower()]}"
 
 
 def _position(data: bytes, offset: int):
