@@ -64,13 +64,23 @@ class _CheckByDefault(click.Group):
             args = ["check"] + list(args)
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        # --help and --version print while the arguments are parsed.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            raise _PipeClosed() from None
+
     def invoke(self, ctx):
         # click answers Ctrl-C with a bare newline on stderr before its
         # Abort; taking the interrupt here keeps the report to one line.
+        # A closed pipe is carried past click too, which would exit 1.
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise _Interrupted() from None
+        except BrokenPipeError:
+            raise _PipeClosed() from None
 
     def main(self, args=None, prog_name=None, **extra):
         if args is None:
@@ -90,7 +100,7 @@ class _CheckByDefault(click.Group):
             _fail(_one_line(exc.format_message()))
         except (_Interrupted, click.exceptions.Abort, KeyboardInterrupt):
             _fail("interrupted")
-        except BrokenPipeError:
+        except (BrokenPipeError, _PipeClosed):
             _quiet_broken_pipe(EXIT_OK)
         except SystemExit:
             raise
@@ -106,6 +116,10 @@ class _CheckByDefault(click.Group):
 
 class _Interrupted(Exception):
     """Ctrl-C, carried past click's own handling."""
+
+
+class _PipeClosed(Exception):
+    """The reader of stdout left (``| head``), carried past click."""
 
 
 def _without(extra):
@@ -172,7 +186,7 @@ def _parse_version(ctx, param, value):
 
 
 _host_options = [
-    click.option("--root", type=click.Path(file_okay=False),
+    click.option("--root", type=click.Path(exists=True, file_okay=False),
                  help="Treat DIR as the host's / for every path and account."),
     click.option("--no-host", is_flag=True,
                  help="Check only what the file alone decides."),

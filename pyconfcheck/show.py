@@ -150,7 +150,7 @@ def _derived(name, setting, doc, tls, user, group, account_source,
 
 @click.command("show")
 @click.argument("file", required=False, type=click.Path())
-@click.option("--root", type=click.Path(file_okay=False),
+@click.option("--root", type=click.Path(exists=True, file_okay=False),
               help="Treat DIR as the host's / for every path and account.")
 @click.option("--no-host", is_flag=True,
               help="Do not look at the host (no /etc/pki/libvirt-* probe).")
@@ -188,7 +188,11 @@ def show_command(file, root, no_host, version, fmt):
                        "on this host" % parsed_version, err=True)
     doc = Document(data[:MAX_CONFIG_SIZE], parsed_version)
     rows = effective_settings(doc, host, parsed_version)
-    if doc.error is not None:
+    if len(data) > MAX_CONFIG_SIZE:
+        click.echo(f"{path}: larger than libvirt's 10 MiB limit: libvirt "
+                   "reads none of it and the QEMU driver does not start; "
+                   "shown is what its first 10 MiB say", err=True)
+    elif doc.error is not None:
         click.echo(f"{path}:{doc.error.line}:{doc.error.column}: libvirt "
                    f"stops here ({doc.error.message}); values after this "
                    "line are not read", err=True)
@@ -202,12 +206,15 @@ def _print(rows: List[Shown], fmt: str, stream=None) -> None:
                   indent=2)
         stream.write("\n")
         return
+    from .report.redact import printable
+
     width = max(len(r.name) for r in rows)
     for row in rows:
         line = f"{row.name:<{width}}  {row.value}  ({row.source})"
         if row.note:
             line += f"  [{row.note}]"
-        stream.write(line + "\n")
+        # a value cannot move the cursor or retitle the terminal
+        stream.write(printable(line) + "\n")
 
 
 __all__ = ["show_command", "effective_settings"]

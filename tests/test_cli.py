@@ -171,8 +171,14 @@ def test_as_names_the_installed_path_for_a_temporary_file(workdir):
                                       "or family (see 'confcheck rules')"),
     (["--libvirt-version", "nine", "a"], "--libvirt-version: 'nine' is not "
                                          "a version like 9.0"),
+    # a mistyped --root would otherwise judge an empty host
+    (["--root", "absent", "a"], "Invalid value for '--root': Directory "
+                                "'absent' does not exist."),
+    (["show", "--root", "absent", "a"], "Invalid value for '--root': "
+                                        "Directory 'absent' does not exist."),
 ])
 def test_usage_mistakes_are_one_line_and_exit_2(workdir, args, message):
+    (workdir / "r").mkdir()
     result = invoke(args)
     assert (result.exit_code, result.stdout, result.stderr) == (
         2, "", f"confcheck: {message}\n")
@@ -355,6 +361,35 @@ def test_head_closes_the_pipe_quietly(tmp_path):
     assert process.returncode == 0
 
 
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_KEYS = os.path.join(_REPO, "examples", "hosts", "psk", "etc", "pki",
+                     "qemu-psk", "keys.psk")
+_STOCK = os.path.join(_REPO, "examples", "hosts", "clean", "etc", "libvirt",
+                      "qemu.conf")
+
+
+@pytest.mark.parametrize("args,status", [
+    (["--version"], 0), (["--help"], 0), (["psk", "--help"], 0),
+    (["rules"], 0), (["explain", "SYN001"], 0),
+    (["show", "--no-host", _STOCK], 0), (["tree", _STOCK], 0),
+    (["psk", "fingerprint", _KEYS], 0),
+    # the keys.psk example has errors: a closed pipe keeps that status
+    (["psk", "check", _KEYS], 1),
+], ids=lambda value: " ".join(value) if isinstance(value, list) else None)
+def test_a_reader_gone_before_the_output_is_quiet(args, status):
+    # The read end is closed before confcheck starts, so every write
+    # meets EPIPE; click alone would report exit 1 for it.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([os.path.join(VENV_BIN, "confcheck")] + args,
+                              stdout=write_end, stderr=subprocess.PIPE,
+                              timeout=60)
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (status, b"")
+
+
 def test_console_script_exit_codes(tmp_path):
     script = os.path.join(VENV_BIN, "confcheck")
     missing = subprocess.run([script, str(tmp_path / "absent")],
@@ -365,3 +400,18 @@ def test_console_script_exit_codes(tmp_path):
                              "--version"], capture_output=True, text=True)
     assert (module.returncode, module.stdout) == (0,
                                                   f"confcheck {__version__}\n")
+
+
+def test_readme_shows_the_demo_output_as_it_is():
+    # "make demo" output in the README is real output: keep it so.
+    with open(os.path.join(_REPO, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    block = readme.split("$ confcheck --root examples/hosts/broken\n",
+                         1)[1].split("```", 1)[0]
+    done = subprocess.run(
+        [os.path.join(VENV_BIN, "confcheck"), "--isolated", "--root",
+         "examples/hosts/broken"], cwd=_REPO, capture_output=True,
+        text=True, timeout=120)
+    shown = [line for line in done.stdout.splitlines()
+             if line.startswith("examples/")]
+    assert (done.returncode, block.splitlines()) == (1, shown)

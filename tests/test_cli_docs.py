@@ -28,3 +28,21 @@ def test_check_mode_reports_staleness(tmp_path):
     assert docs.main(["--check", str(stale)]) == 1
     assert docs.main([str(stale)]) == 0
     assert docs.main(["--check", str(stale)]) == 0
+
+
+def test_explain_gives_why_a_failing_and_a_passing_example_and_the_fix():
+    # What issue 9 asks of `confcheck explain` for every rule it lists.
+    lacking = {}
+    for code in rules.registry():
+        text = docs.explain(code)
+        missing = [part for part in ("\nFailing", "\nPassing", "\nFix:")
+                   if part not in text]
+        if missing:
+            lacking[code] = missing
+    assert lacking == {}
+
+
+def test_explain_prints_no_control_characters():
+    for code in rules.registry():
+        text = docs.explain(code)
+        assert not [c for c in text if ord(c) < 32 and c != "\n"], code

@@ -46,7 +46,9 @@ def _augtool(files, commands):
 
 
 def _tree_cli(path, as_path):
-    result = CliRunner().invoke(main, ["tree", "--as", as_path, path])
+    # augtool prints password values; --show-passwords does too.
+    result = CliRunner().invoke(main, ["tree", "--show-passwords", "--as",
+                                       as_path, path])
     return result.exit_code, result.stdout_bytes, result.stderr_bytes
 
 
@@ -119,6 +121,29 @@ def test_default_path_and_exit_0(tmp_path):
     assert _run([str(path)]) == (
         0, '/files/etc/libvirt/qemu.conf\n'
            '/files/etc/libvirt/qemu.conf/vnc_tls = "1"\n', "")
+
+
+def test_password_values_are_hidden_unless_asked_for(tmp_path):
+    path = tmp_path / "q.conf"
+    path.write_text('# vnc_password = "Zq7a"\n'
+                    'vnc_listen = "a"  # spice_password = "Zq7b"\n'
+                    'vnc_password = "Zq7c"\nvnc_password = "Zq7d"\n'
+                    'vnc_pasword = "Zq7e"\n# passwords: see the vault\n'
+                    'vnc_tls_x509_secret_uuid = "0f2c"\n')
+    root = "/files/etc/libvirt/qemu.conf"
+
+    assert _run([str(path)]) == (0, "".join(line + "\n" for line in [
+        root,
+        f'{root}/#comment[1] = "vnc_password = <hidden>"',
+        f'{root}/vnc_listen = "a"',
+        f'{root}/vnc_listen/#comment = "spice_password = <hidden>"',
+        f"{root}/vnc_password[1] = <hidden>",
+        f"{root}/vnc_password[2] = <hidden>",
+        f"{root}/vnc_pasword = <hidden>",
+        f'{root}/#comment[2] = "passwords: see the vault"',
+        f'{root}/vnc_tls_x509_secret_uuid = "0f2c"']), "")
+    shown = _run(["--show-passwords", str(path)])[1]
+    assert all(f"Zq7{c}" in shown for c in "abcde")
 
 
 def test_rejected_file_exits_1(tmp_path):

@@ -111,3 +111,30 @@ def test_stock_9_0_file_every_row_has_a_value_and_a_source(debian_host):
         "inherited from default_tls_x509_cert_dir (default); "
         "/etc/pki/libvirt-vxhs would win")
     assert rows["rdp_listen"]["note"] == "not read by this libvirt version"
+
+
+def test_text_shows_control_characters_and_bad_bytes_as_escapes(tmp_path):
+    conf = tmp_path / "qemu.conf"
+    conf.write_bytes(b'vnc_listen = "\x1b]0;t\x07x"\n'
+                     b'spice_listen = "\xff"\n')
+
+    result = CliRunner().invoke(show_command, ["--no-host", str(conf)])
+
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert result.exit_code == 0
+    assert lines["vnc_listen"].endswith('"\\x1b]0;t\\x07x"  (line 1)')
+    assert lines["spice_listen"].endswith('"\\xff"  (line 2)')
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+def test_a_file_over_10_mib_says_libvirt_reads_none_of_it(tmp_path):
+    conf = tmp_path / "qemu.conf"
+    conf.write_bytes(b"vnc_tls = 1\n" + b"#" * (10 * 1024 * 1024) + b"\n")
+
+    result = CliRunner().invoke(show_command, ["--no-host", str(conf)])
+
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{conf}: larger than libvirt's 10 MiB limit: libvirt reads none "
+        "of it and the QEMU driver does not start; shown is what its "
+        "first 10 MiB say\n")

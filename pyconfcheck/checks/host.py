@@ -25,6 +25,18 @@ RULES = (
 With `--no-host` confcheck checks syntax, names, types, ranges and fixed
 value sets only.  Accounts, directories, certificates, key files, plugins
 and kernel features need the host (or a copy of its tree with `--root`).
+
+Failing (a template linted away from the hypervisor):
+
+    confcheck --no-host qemu.conf
+
+Passing (the host's checks run too):
+
+    confcheck qemu.conf                        # on the hypervisor
+    confcheck --root /srv/trees/node1 qemu.conf
+
+Fix: nothing to fix where only the file is linted; check on the host, or
+against a copy of its tree with `--root`, for the rest.
 """),
     Rule("HOST002", "probe-unavailable", INFO, STAGE_NONE,
          "a host probe could not be answered",
@@ -37,6 +49,18 @@ namespaces).  Under `--root` the tree may not hold that evidence (copy
 `<root>/sys`, to have them checked); a kernel feature can only be asked of
 the running kernel.  The check is then skipped and this note says which
 and why.
+
+Failing (a tree without its mount table):
+
+    confcheck --root /srv/trees/node1 qemu.conf
+    # qemu.conf: cgroup_controllers = [ "cpu" ]; no /srv/trees/node1/proc/mounts
+
+Passing:
+
+    cp /proc/mounts /srv/trees/node1/proc/mounts
+
+Fix: copy the evidence the note names into the tree, or check on the
+host itself.
 """),
     Rule("HOST003", "build-default-account", ERROR, STAGE_START,
          "the account libvirt was built to run QEMU as does not exist",
@@ -47,6 +71,14 @@ it reads qemu.conf, even when qemu.conf names other accounts, and the QEMU
 driver does not start without them ("Failed to parse user
 'libvirt-qemu'").  This is the first thing the driver checks: it is
 reported even when qemu.conf itself does not parse.
+
+Failing (Debian, with no libvirt-qemu account in /etc/passwd):
+
+    user = "root"
+    group = "root"
+
+Passing: the same file once `getent passwd libvirt-qemu` and `getent group
+libvirt-qemu` find the accounts.
 
 Fix: reinstall the package that creates the account (on Debian
 libvirt-daemon-system), or create it: `adduser --system --group
@@ -60,6 +92,14 @@ with `--root`), read from its package database (dpkg, or rpm where the rpm
 Python bindings are installed).  When nothing is installed there, the
 default target is the newest release known with the TLS-PSK proposal
 applied.
+
+Failing (libvirt 9.0 installed on the checked host):
+
+    confcheck /etc/libvirt/qemu.conf
+
+Passing (the target named, no guess):
+
+    confcheck --libvirt-version 9.0 /etc/libvirt/qemu.conf
 
 Fix: nothing to fix; pass `--libvirt-version X.Y` to judge against the
 release you are about to deploy.

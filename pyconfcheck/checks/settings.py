@@ -54,6 +54,10 @@ Failing (with `--libvirt-version 9.0`):
 
     rdp_listen = "0.0.0.0"
 
+Passing (with `--libvirt-version 9.0`):
+
+    vnc_listen = "0.0.0.0"
+
 Fix: upgrade libvirt, or drop the setting on hosts that run the older
 release.
 """),
@@ -63,6 +67,12 @@ release.
 Some settings are still accepted but do nothing: `clear_emulator_capabilities`
 has not been read for years and the `vxhs_*` settings lost their purpose when
 QEMU dropped VxHS.
+
+Failing:
+
+    clear_emulator_capabilities = 1
+
+Passing: the line removed.
 
 Fix: remove the line.
 """),
@@ -74,6 +84,12 @@ migration proposal posted to the libvirt mailing list in May 2026.  No
 libvirt release reads them: a released daemon ignores them and every
 released Augeas lens fails on them.  confcheck checks them as the proposal
 describes.
+
+Failing (a daemon without the proposal applied ignores it):
+
+    default_tls_psk_dir = "/etc/pki/qemu-psk"
+
+Passing: the line removed, where no daemon with the proposal runs.
 
 Fix: none needed on hosts that run a daemon with the proposal applied.
 """),

@@ -124,6 +124,12 @@ When QEMU firmware descriptor files (JSON under /usr/share/qemu/firmware,
 /etc/qemu/firmware) exist, libvirt ignores `nvram` and picks firmware from
 the descriptors.
 
+Failing (with /usr/share/qemu/firmware/*.json installed):
+
+    nvram = [ "/usr/share/OVMF/OVMF_CODE.fd:/usr/share/OVMF/OVMF_VARS.fd" ]
+
+Passing: the `nvram` line removed; the descriptors name the firmware.
+
 Fix: remove `nvram`, or describe custom firmware with a descriptor file.
 """),
     Rule("STA007", "security-driver", ERROR, STAGE_START,
@@ -152,6 +158,16 @@ probe.
 the driver "none" (set, or what libvirt probes on a host without SELinux
 and AppArmor) the QEMU driver refuses to start.
 
+Failing:
+
+    security_driver = "none"
+    security_require_confined = 1
+
+Passing (on a host with AppArmor enabled):
+
+    security_driver = "apparmor"
+    security_require_confined = 1
+
 Fix: enable SELinux or AppArmor, or drop `security_require_confined`.
 """),
     Rule("STA009", "cgroup-controller", ERROR, STAGE_START,
@@ -177,6 +193,14 @@ Fix: use libvirt's names (blkio, not io).
 On a cgroup v1 host cpu and cpuacct are usually mounted together; listing
 one without the other makes guests fail to start.
 
+Failing (/proc/mounts has cpu and cpuacct on one cgroup v1 mount):
+
+    cgroup_controllers = [ "cpu", "memory" ]
+
+Passing:
+
+    cgroup_controllers = [ "cpu", "cpuacct", "memory" ]
+
 Fix: list both, or neither.
 """),
     Rule("STA011", "namespaces", ERROR, STAGE_START,
@@ -201,6 +225,14 @@ Fix: use [ "mount" ] or [].
 Format probing was removed for safety; libvirt refuses to start the QEMU
 driver when it is turned on.
 
+Failing:
+
+    allow_disk_format_probing = 1
+
+Passing:
+
+    allow_disk_format_probing = 0
+
 Fix: remove the line (or set it to 0) and give disk formats in the domain
 XML.
 """),
@@ -214,6 +246,9 @@ defaults are not checked at start-up (they fail later, when used).
 Failing:
 
     migrate_tls_x509_cert_dir = "/etc/pki/libvirt-migrate"   # absent
+
+Passing: the line removed, or the directory created with its
+certificates.
 
 Fix: create the directory with its certificates, or remove the line.
 """),
@@ -249,6 +284,14 @@ fails where the user may not write.  The per-user daemon creates its dbus
 state directory owned by `user`:`group`, so naming another account in the
 per-user qemu.conf fails with "Operation not permitted".
 
+Failing:
+
+    auto_dump_path = ""
+
+Passing:
+
+    auto_dump_path = "/var/lib/libvirt/qemu/dump"
+
 Fix: give a directory path the daemon can create.
 """),
     Rule("STA016", "lock-manager", ERROR, STAGE_START,
@@ -279,6 +322,14 @@ Fix: install the plugin, or leave the setting out.
 With `mac_filter = 1` the daemon sets up ebtables rules at start-up and
 fails when ebtables cannot run.
 
+Failing (ebtables not installed):
+
+    mac_filter = 1
+
+Passing:
+
+    mac_filter = 0
+
 Fix: install ebtables, or set `mac_filter = 0`.
 """),
     Rule("STA018", "stdio-handler-logd", WARNING, STAGE_VM_START,
@@ -287,6 +338,14 @@ Fix: install ebtables, or set `mac_filter = 0`.
 With `stdio_handler = "logd"` (the default) every guest's console output
 goes through virtlogd; without it guests fail to start.
 
+Failing (virtlogd not installed):
+
+    stdio_handler = "logd"
+
+Passing:
+
+    stdio_handler = "file"
+
 Fix: install and enable virtlogd, or set `stdio_handler = "file"`.
 """),
     Rule("STA019", "vnc-password-truncated", WARNING, STAGE_VM_START,
@@ -294,6 +353,14 @@ Fix: install and enable virtlogd, or set `stdio_handler = "file"`.
          """\
 VNC passwords are at most 8 characters; libvirt keeps the first 8 and
 drops the rest with a warning in its log.
+
+Failing:
+
+    vnc_password = "longer-than-8"
+
+Passing:
+
+    vnc_password = "8chars!!"
 
 Fix: use a password of at most 8 characters, and TLS or SASL for real
 protection.
@@ -321,6 +388,14 @@ Fix: use a kernel with CONFIG_SCHED_CORE, or set `sched_core = "none"`.
 libvirt 9.0 checks `save_image_format`, `dump_image_format` and
 `snapshot_image_format` only when a guest is saved, dumped or
 snapshotted; the operation then fails (dump falls back to raw).
+
+Failing (with `--libvirt-version 9.0`):
+
+    save_image_format = "zstd"
+
+Passing:
+
+    save_image_format = "xz"
 
 Fix: use raw, gzip, bzip2, xz or lzop.
 """),

@@ -35,6 +35,12 @@ libvirt passes the bytes of a string through unchanged, but editors,
 Augeas and configuration tools expect UTF-8 and may refuse or mangle the
 file.
 
+Failing (saved in Latin-1: the e-acute is the single byte 0xe9):
+
+    vnc_listen = "caf\\xe9"
+
+Passing: the same line saved in UTF-8 (bytes 0xc3 0xa9), or ASCII only.
+
 Fix: save the file as UTF-8.
 """),
     Rule("SYN003", "nul-byte", WARNING, STAGE_EDIT,
@@ -43,6 +49,14 @@ Fix: save the file as UTF-8.
 A NUL byte is never meant to be in a text configuration file.  Tools that
 read the file as a C string stop at it.
 
+Failing (a NUL byte, shown here as \\x00, after the value):
+
+    vnc_tls = 1\\x00
+
+Passing:
+
+    vnc_tls = 1
+
 Fix: remove the NUL bytes (for example `tr -d '\\000'`).
 """),
     Rule("SYN004", "file-too-large", ERROR, STAGE_START,
@@ -50,6 +64,11 @@ Fix: remove the NUL bytes (for example `tr -d '\\000'`).
          """\
 libvirt refuses to read a configuration file larger than 10 MiB, so the QEMU
 driver will not start.
+
+Failing: a qemu.conf of 11 MB (a generated comment block, a log pasted
+in).
+
+Passing: the same settings in a file under 10 MiB.
 
 Fix: remove what is not needed; qemu.conf is normally under 50 KB.
 """),

@@ -52,6 +52,11 @@ docs/lens.md (`make install-lens`, then `augtool -I` or Puppet's
 The LNS checks run Augeas itself through python-augeas.  Without it they
 are skipped and say so once.
 
+Failing: a virtualenv without python-augeas (`python -c 'import augeas'`
+fails).
+
+Passing: `pip install 'pyconfcheck[augeas]'`, then the same run.
+
 Fix: install python-augeas (`pip install pyconfcheck[augeas]`, which needs
 libaugeas-dev to build).
 """),
@@ -61,6 +66,12 @@ libaugeas-dev to build).
 The `Libvirtd_qemu` lens installed on the host failed to load (a syntax
 or type error, or a module it needs, such as `Util`, is missing), so
 Augeas cannot edit qemu.conf there whatever the file holds.
+
+Failing: /usr/share/augeas/lenses/dist/libvirtd_qemu.aug is present but
+util.aug, which it builds on, is not (augeas-lenses removed).
+
+Passing: both packages installed; `augtool -L -t 'Libvirtd_qemu.lns incl
+/etc/libvirt/qemu.conf' print /augeas//error` prints nothing.
 
 Fix: reinstall the package that ships the lens (Debian:
 libvirt-daemon-driver-qemu) and augeas-lenses.

@@ -41,17 +41,45 @@ def check_text(path: str, data: bytes) -> None:
                  "not UTF-8")
 
 
+def hide_passwords(text: str, root: str) -> str:
+    """``text`` (print_tree's output under ``root``) with the value of
+    every password-like node, and of a commented-out password assignment,
+    shown as ``<hidden>`` (unquoted: no value can look like it)."""
+    import re
+
+    from ..report.redact import HIDDEN, is_secret_name
+
+    lines = []
+    for line in text.split("\n"):
+        path, sep, value = line[len(root):].partition(" = ")
+        if sep:
+            labels = [step.partition("[")[0] for step in path.split("/")]
+            assignment = re.match(r'"[ \t]*([A-Za-z0-9_]+)[ \t]*=', value)
+            if any(is_secret_name(label) for label in labels):
+                line = f"{root}{path} = {HIDDEN}"
+            elif (labels[-1] == "#comment" and assignment
+                  and is_secret_name(assignment.group(1))):
+                line = f'{root}{path} = "{assignment.group(1)} = {HIDDEN}"'
+        lines.append(line)
+    return "\n".join(lines)
+
+
 @click.command("tree")
 @click.argument("file", type=click.Path(dir_okay=True, allow_dash=False))
 @click.option("--as", "as_path", default=DEFAULT_AS, show_default=True,
               metavar="PATH",
               help="The path the file is shown at (/files<PATH>/...).")
-def tree_command(file, as_path):
+@click.option("--show-passwords", is_flag=True,
+              help="Print password values too, as augtool does (hidden "
+                   "by default).")
+def tree_command(file, as_path, show_passwords):
     """Print the tree our Augeas lens gives FILE, as augtool print does.
 
     Pure Python (the Lark mirror of lenses/libvirtd_qemu.aug): no
     libaugeas needed.  Where the lens cannot read the file, says where
-    and why as Augeas does, and exits 1.
+    and why as Augeas does, and exits 1.  Password values (vnc_password
+    and the like, commented out too) print as <hidden> unless
+    --show-passwords is given.
     """
     from ..reader import MAX_CONFIG_SIZE, ReadError, read_limited
     from . import parse_bytes, print_tree
@@ -69,7 +97,10 @@ def tree_command(file, as_path):
 
     result = parse_bytes(data)
     if result.ok:
-        click.echo(print_tree(result.tree, as_path), nl=False)
+        text = print_tree(result.tree, as_path)
+        if not show_passwords:
+            text = hide_passwords(text, "/files" + as_path)
+        click.echo(text, nl=False)
         sys.exit(EXIT_OK)
     error = result.error
     click.echo(f"Error in {as_path}:{error.line}.{error.char} (parse_failed)\n"

@@ -94,10 +94,17 @@ def check_command(file, identities, fmt, strict):
         _fail(str(exc))
     findings = file_mode_findings(file) + keyfile.analyse(
         data, identities or ("qemu",), file)
-    _emit(findings, fmt)
     failing = {ERROR, WARNING} if strict else {ERROR}
-    sys.exit(EXIT_FINDINGS if any(f.severity in failing for f in findings)
-             else EXIT_OK)
+    status = (EXIT_FINDINGS if any(f.severity in failing for f in findings)
+              else EXIT_OK)
+    try:
+        _emit(findings, fmt)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        from ..cli import _quiet_broken_pipe
+
+        _quiet_broken_pipe(status)
+    sys.exit(status)
 
 
 # -- issue 10: generate, fingerprint, compare -------------------------------
@@ -136,7 +143,7 @@ def _effective(host, doc, path):
 
 
 _root_option = click.option(
-    "--root", type=click.Path(file_okay=False),
+    "--root", type=click.Path(exists=True, file_okay=False),
     help="Treat DIR as the host's / (paths, accounts, qemu.conf).")
 _config_option = click.option(
     "--config", type=click.Path(dir_okay=False),
