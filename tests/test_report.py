@@ -210,6 +210,14 @@ def test_no_password_reaches_any_format(workdir, fmt):
         "spill.conf": f'rdp_password =\n"{CANARY}"\n',
         # the password as a type error's own value (unsigned number)
         "number.conf": "vnc_password = 4711471147\nvnc_tls = 2\n",
+        # a triple-quoted password over lines, a finding on a later line
+        "triple.conf": (f'vnc_password = """first\nsecond\n{CANARY}"""; '
+                        'vnc_tsl = 1\nvnc_tls = 2\n'),
+        # ... and a syntax error there, and one left open
+        "triple-syntax.conf": f'vnc_password = """a\n{CANARY}""" x\n',
+        "triple-open.conf": f'spice_password = """a\nb\n{CANARY}\n',
+        # a list over lines (a type error), broken on a later line
+        "list.conf": (f'rdp_password = [\n  "a",\n  "{CANARY}" x\n]\n'),
     }
     for name, text in files.items():
         (workdir / name).write_text(text)
@@ -219,6 +227,19 @@ def test_no_password_reaches_any_format(workdir, fmt):
     assert result.stdout
     assert CANARY not in result.stdout + result.stderr
     assert "4711471147" not in result.stdout + result.stderr
+
+
+def test_redact_hides_every_line_a_password_value_runs_on():
+    lines = ['vnc_password = """one', "two # not a comment",
+             'three"""; vnc_tls = 2', "vnc_tsl = 1",
+             "spice_password = [", '  "x]y",', '  "secret9"', "]",
+             "rdp_password = [ 'a',", "vnc_listen = '::'", "max_core = 1"]
+
+    shown = [redact.source_line(lines, n) for n in range(1, 12)]
+
+    assert shown == ["vnc_password <hidden>", None, None, "vnc_tsl = 1",
+                     "spice_password <hidden>", None, None, None,
+                     "rdp_password <hidden>", None, "max_core = 1"]
 
 
 def test_text_masks_the_value_but_keeps_the_caret_honest(workdir):

@@ -44,6 +44,19 @@ def test_c07_no_bool_fix_for_other_settings_or_words():
         assert "; write" not in syn(text)[0][4], text
 
 
+def test_unterminated_triple_string_says_where_it_opened():
+    # libvirt names the line where its scan for the closing quotes ends;
+    # the caret sits there and the message points back to the opening.
+    text = 'vnc_tls = 1\nvnc_listen = """abc\ndef\nghi\n'
+
+    assert syn(text) == [(4, 3, "SYN001", "error",
+                          'unterminated string (the """ opened on line 2, '
+                          'column 14, is never closed with """)')]
+    assert syn('vnc_listen = "abc\n')[0][1:] == (
+        14, "SYN001", "error",
+        "unterminated string (close the quote on the same line)")
+
+
 def test_c09_comment_line_inside_a_list():
     text = ('cgroup_controllers = [\n    "cpu",\n#    "memory",\n'
             '    "devices"\n]\n')

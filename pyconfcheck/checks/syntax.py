@@ -112,6 +112,9 @@ def check(ctx):
     error = doc.error
     if error is not None:
         hint = _hint(error.message)
+        if error.opened_at is not None:
+            hint = ('the """ opened on line %d, column %d, is never closed '
+                    'with """' % error.opened_at)
         message = error.message + (f" ({hint})" if hint else "")
         if error.message == "expecting a value":
             fix = _bool_word_fix(doc.data, error.line, error.column)

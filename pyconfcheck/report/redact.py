@@ -5,7 +5,9 @@ Three guards, used by all formats:
 * ``source_line`` masks the value of any password-like assignment on an
   echoed line (wherever it sits on the line, after ``;`` too, and also for
   misspelt names such as ``vnc_pasword``) and hides the line below such a
-  name entirely, since a broken assignment may spill its value there;
+  name entirely, since a broken assignment may spill its value there,
+  and every further line a triple-quoted string or a list opened after
+  such a name runs on;
 * ``secret_values`` / ``scrub`` remove the literal value of password-like
   settings from finding messages, whatever check wrote them;
 * ``printable`` turns control characters and undecodable bytes into
@@ -41,13 +43,89 @@ def source_line(lines: Sequence[str], number: int) -> Optional[str]:
     """Line ``number`` (1-based) safe to print, or None to print nothing."""
     if not 1 <= number <= len(lines):
         return None
+    # A line a password value continues on is hidden first: a word in
+    # the value itself may look like a password-like name.
+    if number in _spilled_lines(lines):
+        return None
     text = lines[number - 1]
     match = _SECRET_NAME.search(text)
     if match is not None:
         text = text[:match.end()] + " " + HIDDEN
-    elif number > 1 and _SECRET_NAME.search(lines[number - 2]):
-        return None
     return printable(text)
+
+
+# A quoted string on one line, so that brackets inside it are not counted.
+_ONE_LINE_STRING = re.compile(r'"[^"\n]*"|\'[^\'\n]*\'')
+_ASSIGNMENT_START = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_.]*\s*=")
+
+# The last lines asked about and their spilled-line set: a report asks
+# about one file's lines many times in a row, and the scan is linear.
+_spilled_cache: list = [None, frozenset()]
+
+
+def _spilled_lines(lines: Sequence[str]) -> frozenset:
+    """Lines a password-like value may continue on, 1-based.
+
+    The line right below a password-like name (a broken assignment may
+    spill its value there), every line of a triple-quoted string opened
+    after such a name, and every line of a list opened after one, up to
+    the line that closes it or starts a new setting.
+    """
+    if _spilled_cache[0] is lines:
+        return _spilled_cache[1]
+
+    spilled = set()
+    in_triple = False
+    list_depth = 0
+    for number, text in enumerate(lines, start=1):
+        # A list cannot hold a setting: a new one ends the runaway list.
+        if list_depth > 0 and not in_triple and _ASSIGNMENT_START.match(text):
+            list_depth = 0
+
+        if in_triple or list_depth > 0:
+            spilled.add(number)
+            in_triple, list_depth = _value_state(text, in_triple, list_depth)
+            continue
+
+        match = _SECRET_NAME.search(text)
+        if match is not None:
+            spilled.add(number + 1)
+            in_triple, list_depth = _value_state(text[match.end():], False, 0)
+
+    result = frozenset(spilled)
+    _spilled_cache[:] = [lines, result]
+    return result
+
+
+def _value_state(text: str, in_triple: bool, list_depth: int):
+    """Whether a triple-quoted string is still open after ``text``, and
+    how deep in brackets the value is."""
+    position = 0
+    while position < len(text):
+        if in_triple:
+            end = text.find('"""', position)
+            if end < 0:
+                return True, list_depth
+            in_triple = False
+            position = end + 3
+            continue
+        if text.startswith('"""', position):
+            in_triple = True
+            position += 3
+            continue
+        match = _ONE_LINE_STRING.match(text, position)
+        if match is not None:
+            position = match.end()
+            continue
+        char = text[position]
+        if char == "#":
+            break
+        if char == "[":
+            list_depth += 1
+        elif char == "]":
+            list_depth = max(0, list_depth - 1)
+        position += 1
+    return in_triple, list_depth
 
 
 def printable(text: str) -> str:

@@ -323,8 +323,13 @@ def _libvirt_error(text: str, exc) -> SyntaxIssue:
             # libvirt scans for the closing quotes up to two characters
             # before the end, counting the lines it passes.
             stop = max(offset + 3, len(text) - 2)
-            line = text.count("\n", 0, stop) + 1
-            return SyntaxIssue("unterminated string", line, column)
+            stop_line, stop_column = _position(text, min(stop, len(text)))
+            if stop_line == line:
+                return SyntaxIssue("unterminated string", line, column)
+            # The caret goes where libvirt gave up, on the line it names;
+            # the message says where the string began.
+            return SyntaxIssue("unterminated string", stop_line,
+                               stop_column, opened_at=(line, column))
         if kind in ("BAD_DOUBLE_STRING", "BAD_SINGLE_STRING"):
             return SyntaxIssue("unterminated string", line, column)
         if kind == "BAD_SIGN":

@@ -5,7 +5,7 @@ Shared by the grammar-driven parser (virconf.py) and its fast path
 """
 
 from dataclasses import dataclass, field
-from typing import List, Optional, Union
+from typing import List, Optional, Tuple, Union
 
 STRING = "string"
 UNSIGNED = "unsigned"
@@ -67,6 +67,9 @@ class SyntaxIssue:
     message: str
     line: int
     column: int
+    #: Where an unterminated triple-quoted string opened (line, column),
+    #: when libvirt reports the error on a later line.
+    opened_at: Optional[Tuple[int, int]] = None
 
 
 @dataclass
