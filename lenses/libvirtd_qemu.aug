@@ -40,8 +40,9 @@ About: Tree
 
     new_key = "x"      { "new_key" = "\"x\"" }
     new_key = -5       { "new_key" = "-5" }
-    new_key = [ 'a' ]  { "new_key" { "1" = "'a'" } }
-    new_key = [ ]      { "new_key" }
+    new_key = [ 'a' ]  { "new_key" = "[ 'a' ]" }  (a whole list, line
+                       ends included, is one value)
+    new_key = [ ]      { "new_key" = "[ ]" }
 
   A new string gets double quotes, or single quotes if it holds a double
   quote; a string cannot hold both.

@@ -45,9 +45,13 @@ def test_stock_and_example_files_give_the_stock_tree():
 @pytest.mark.slow
 def test_generated_corpus_loses_nothing_the_stock_lens_reads():
     result = measure.shares(measure.generated_corpus(seed=1, count=500))
+    # The figure docs/lens.md and README give: the generator makes every
+    # form of libvirt's syntax, so few of its daemon-valid files are
+    # plain enough for the stock lens.
+    assert (result.total, result.valid, result.stock, result.ours) == (
+        500, 104, 9, 51)
     assert result.different == []
     assert result.lost == []
-    assert result.ours > 3 * result.stock
 
 
 def _touch_and_save(data):
