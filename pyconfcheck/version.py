@@ -19,6 +19,11 @@ LIBVIRT_PACKAGES = ("libvirt-daemon-driver-qemu", "libvirt-daemon",
 DPKG_STATUS = "/var/lib/dpkg/status"
 _DPKG_LIMIT = 64 << 20
 
+_LIBVIRT_PACKAGE_LINE = re.compile(
+    rb"^package:[ \t]*(?:%s)[ \t]*$"
+    % b"|".join(re.escape(name.encode()) for name in LIBVIRT_PACKAGES),
+    re.MULTILINE | re.IGNORECASE)
+
 # "9.0.0-4+deb12u2", "1:10.0.0-2ubuntu8", "12.9.0-1~bpo13+1"
 _UPSTREAM = re.compile(r"^(?:\d+:)?(\d+)\.(\d+)")
 
@@ -50,9 +55,13 @@ def _dpkg_versions(host) -> Iterator[Tuple[str, Tuple[int, int]]]:
         data = host.read_bytes(DPKG_STATUS, _DPKG_LIMIT)
     except OSError:
         return
-    text = data.decode("utf-8", "replace")
-    for stanza in re.split(r"\n\s*\n", text):
-        fields = _stanza_fields(stanza)
+    # The database lists every package (megabytes on a full host): find
+    # the few stanzas that name a libvirt package and read only those.
+    for match in _LIBVIRT_PACKAGE_LINE.finditer(data):
+        start = data.rfind(b"\n\n", 0, match.start()) + 1
+        end = data.find(b"\n\n", match.end())
+        stanza = data[start:end if end >= 0 else len(data)]
+        fields = _stanza_fields(stanza.decode("utf-8", "replace"))
         package = fields.get("package")
         if package not in LIBVIRT_PACKAGES:
             continue

@@ -180,10 +180,12 @@ def _scratch(data: bytes) -> tempfile.TemporaryDirectory:
 
 
 def parse_bytes(data: bytes, lens_dirs: Optional[Sequence[str]] = None,
-                module: str = MODULE) -> LensResult:
+                module: str = MODULE, tree: bool = True) -> LensResult:
     """Read ``data`` as qemu.conf with ``module`` from ``lens_dirs``.
 
-    ``lens_dirs`` defaults to the project's ``lenses/``.
+    ``lens_dirs`` defaults to the project's ``lenses/``.  With ``tree``
+    False the result holds no tree: walking it node by node through
+    python-augeas costs more than Augeas's own load on a large file.
     """
     lens_dirs = tuple(lens_dirs or project_lens_dirs())
     lens_file = module_file(lens_dirs, module)
@@ -196,8 +198,8 @@ def parse_bytes(data: bytes, lens_dirs: Optional[Sequence[str]] = None,
             if load_error:
                 return LensResult(lens_file, load_error=load_error)
             error = _error(aug)
-            tree = () if error else _tree(aug, FILE_NODE)
-            return LensResult(lens_file, tree, error)
+            nodes = () if error or not tree else _tree(aug, FILE_NODE)
+            return LensResult(lens_file, nodes, error)
         finally:
             aug.close()
 
