@@ -27,6 +27,9 @@ class Options:
     #: without a version, judge against the release the checked host has
     #: installed (its package database), as the CLI does
     detect_version: bool = False
+    #: run the Augeas lens check (off when no LNS rule is selected: it
+    #: loads the file a second time, through Augeas)
+    lens_check: bool = True
 
 
 @dataclass
@@ -60,7 +63,8 @@ def check_bytes(data: bytes, path: str, options: Options) -> Tuple[
                        version=version, session=options.session,
                        psk_identities=tuple(options.psk_identities),
                        migrate_uri=options.migrate_uri, role=options.role,
-                       version_detected=detected)
+                       version_detected=detected,
+                       lens_check=options.lens_check)
     findings = sorted(checks.run(ctx), key=Finding.sort_key)
     return findings, document
 

@@ -275,7 +275,9 @@ def check_command(files, root, no_host, version, session, as_path,
                           session=session or settings.get("session", False),
                           psk_identities=psk_identity,
                           migrate_uri=migrate_uri, role=role,
-                          detect_version=True)
+                          detect_version=True,
+                          lens_check=any(selection.allows(code) for code in
+                                         ("LNS001", "LNS002", "LNS003")))
     inputs = _inputs(files, as_path, host_trees, root, options)
 
     report = api.check_inputs(inputs, options, selection)

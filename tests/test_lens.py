@@ -327,3 +327,33 @@ def test_augeas_is_imported_lazily():
     done = subprocess.run([os.sys.executable, "-c", code],
                           capture_output=True, text=True, check=True)
     assert done.stdout == "False\n"
+
+
+@needs_augeas
+@needs_stock
+@pytest.mark.parametrize("selectors, loads", [
+    ([], 1), (["--ignore", "LNS"], 0), (["--select", "SET"], 0),
+    (["--select", "LNS002"], 1)])
+def test_lens_check_runs_only_when_an_lns_rule_is_selected(
+        tmp_path, monkeypatch, selectors, loads):
+    from click.testing import CliRunner
+
+    from pyconfcheck import cli
+
+    root = _host_with_stock_lens(tmp_path)
+    conf = root / "etc/libvirt/qemu.conf"
+    conf.parent.mkdir(parents=True)
+    conf.write_bytes(b"keepalive_interval = -1\n")
+    calls = []
+    real_parse = bridge.parse_bytes
+
+    def counting_parse(*args, **kwargs):
+        calls.append(args)
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(bridge, "parse_bytes", counting_parse)
+    result = CliRunner().invoke(cli.main, ["--isolated", "--root", str(root)]
+                                + selectors)
+
+    assert len(calls) == loads
+    assert ("LNS001" in result.stdout) == (loads == 1 and not selectors)

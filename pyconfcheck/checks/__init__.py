@@ -24,6 +24,8 @@ CHECK_MODULES = (
 _FILE_LEVEL = ("pyconfcheck.checks.syntax", "pyconfcheck.lens.check",
                "pyconfcheck.checks.host")
 
+_LENS_CHECK = "pyconfcheck.lens.check"
+
 #: These look only at the host (files, keys, certificates, lenses): under
 #: --no-host they have nothing to say and are not even imported.
 _HOST_ONLY = ("pyconfcheck.psk.check", "pyconfcheck.tls.check",
@@ -36,6 +38,8 @@ def run(ctx) -> List[Finding]:
         if not ctx.doc.readable and module_name not in _FILE_LEVEL:
             continue
         if ctx.host is None and module_name in _HOST_ONLY:
+            continue
+        if module_name == _LENS_CHECK and not ctx.lens_check:
             continue
         module = _load(module_name)
         if module is None:

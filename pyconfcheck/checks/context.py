@@ -25,6 +25,8 @@ class CheckContext:
     role: Optional[str] = None
     #: ``version`` was read from the host's package database
     version_detected: bool = False
+    #: False when no LNS rule is selected: the Augeas load is skipped
+    lens_check: bool = True
     #: resolved lazily by pyconfcheck.effective
     _cache: dict = field(default_factory=dict)
 
