@@ -51,12 +51,16 @@ def check_bytes(data: bytes, path: str, options: Options) -> Tuple[
     """Check qemu.conf content as if installed at ``path`` on the host."""
     truncated = len(data) > MAX_CONFIG_SIZE
     host = None if options.no_host else Host(options.root or "/")
-    version, detected = options.version, False
+    version, detected = options.version, None
     if version is None and options.detect_version and host is not None:
         from .version import detect_version
 
-        version = detect_version(host)
-        detected = version is not None
+        from .settings import modelled_release
+
+        installed = detect_version(host)
+        if installed is not None:
+            version = modelled_release(installed)
+            detected = installed
     document = Document(data[:MAX_CONFIG_SIZE] if truncated else data,
                         version, truncated=truncated)
     ctx = CheckContext(path=path, doc=document, host=host,

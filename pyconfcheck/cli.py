@@ -182,7 +182,19 @@ def _parse_version(ctx, param, value):
         numbers = ()
     if len(numbers) not in (2, 3):
         raise click.BadParameter(f"'{value}' is not a version like 9.0")
-    return numbers[:2]
+    from .settings import NEWEST_RELEASE, OLDEST_RELEASE
+
+    release = numbers[:2]
+    if release < OLDEST_RELEASE:
+        raise click.BadParameter(
+            f"libvirt {value} is older than any release confcheck models "
+            f"(%d.%d to %d.%d)" % (OLDEST_RELEASE + NEWEST_RELEASE))
+    if release > NEWEST_RELEASE:
+        click.echo(f"confcheck: note: libvirt {value} is newer than the "
+                   "newest release confcheck models; judged by %d.%d's "
+                   "rules" % NEWEST_RELEASE, err=True)
+        return NEWEST_RELEASE
+    return release
 
 
 _host_options = [

@@ -28,6 +28,16 @@ NEWEST_RELEASE: Version = (12, 9)
 #: Releases whose behaviour the facts were gathered from.
 KNOWN_RELEASES = ((9, 0), (10, 0), (11, 2), (11, 3), (11, 6), (12, 9))
 
+#: The oldest release modelled: the table says what 9.0 and later read,
+#: not which settings older releases lacked.
+OLDEST_RELEASE: Version = KNOWN_RELEASES[0]
+
+
+def modelled_release(version: Version) -> Version:
+    """The release whose rules judge ``version``: itself, or the nearest
+    end of the modelled range (9.0 to 12.9)."""
+    return min(max(version, OLDEST_RELEASE), NEWEST_RELEASE)
+
 
 class Setting(NamedTuple):
     name: str

@@ -376,6 +376,56 @@ def test_version_without_a_database_or_host(tmp_path):
     assert detect_version(None) is None
 
 
+def _cli(args):
+    from click.testing import CliRunner
+
+    from pyconfcheck import cli
+
+    return CliRunner().invoke(cli.main, ["--isolated"] + args)
+
+
+@pytest.mark.parametrize("version", ["8.10", "0.9", "7.0.0"])
+def test_releases_before_the_modelled_ones_are_refused(tmp_path, version):
+    conf = tmp_path / "qemu.conf"
+    conf.write_text("vnc_tls = 1\n")
+
+    result = _cli(["--no-host", "--libvirt-version", version, str(conf)])
+
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"confcheck: --libvirt-version: libvirt {version} is older than "
+        "any release confcheck models (9.0 to 12.9)\n")
+
+
+def test_a_newer_release_is_judged_by_the_newest_rules(tmp_path):
+    conf = tmp_path / "qemu.conf"
+    conf.write_text('vnc_tls = 1\ndefault_tls_psk_dir = "/x"\n')
+
+    result = _cli(["--no-host", "--libvirt-version", "13.1", str(conf)])
+
+    assert result.stderr == (
+        "confcheck: note: libvirt 13.1 is newer than the newest release "
+        "confcheck models; judged by 12.9's rules\n")
+    # The proposal's setting is in no release: unknown to 12.9's rules.
+    assert ("2:1: warning SET003: 'default_tls_psk_dir' is ignored by "
+            "libvirt 12.9" in result.stdout)
+
+
+def test_an_installed_release_outside_the_model_is_said(tmp_path):
+    _dpkg(tmp_path, ["Package: libvirt-daemon\nStatus: install ok "
+                     "installed\nVersion: 7.0.0-3+deb11u2\n"])
+    (tmp_path / "etc/libvirt").mkdir(parents=True)
+    (tmp_path / "etc/libvirt/qemu.conf").write_text("vnc_tls = 0\n")
+
+    result = _cli(["--root", str(tmp_path), "--select", "HOST004,SET"])
+
+    assert result.stdout.splitlines() == [
+        f"{tmp_path}/etc/libvirt/qemu.conf:0:0: info HOST004: libvirt 7.0 "
+        "is installed on this host, outside the releases confcheck models; "
+        "judged by 9.0's rules, the nearest it models; --libvirt-version "
+        "chooses another"]
+
+
 # -- boundaries measured with the daemon (issue 7 audit) --------------------
 
 @pytest.mark.parametrize("value", [

@@ -23,8 +23,9 @@ class CheckContext:
     migrate_uri: Optional[str] = None
     #: "source", "destination" or None for both
     role: Optional[str] = None
-    #: ``version`` was read from the host's package database
-    version_detected: bool = False
+    #: the release installed on the checked host (its package database),
+    #: when ``version`` comes from there; None otherwise
+    version_detected: Optional[Tuple[int, int]] = None
     #: False when no LNS rule is selected: the Augeas load is skipped
     lens_check: bool = True
     #: resolved lazily by pyconfcheck.effective
