@@ -218,6 +218,9 @@ def test_no_password_reaches_any_format(workdir, fmt):
         "triple-open.conf": f'spice_password = """a\nb\n{CANARY}\n',
         # a list over lines (a type error), broken on a later line
         "list.conf": (f'rdp_password = [\n  "a",\n  "{CANARY}" x\n]\n'),
+        # misspelt and shortened names (unknown settings: SET001)
+        "typos.conf": (f'vnc_passowrd = "{CANARY}"\nspice_pw = "{CANARY}"\n'
+                       f'rdp_pass = "{CANARY}"\nvnc_tls = 2\n'),
     }
     for name, text in files.items():
         (workdir / name).write_text(text)
@@ -240,6 +243,22 @@ def test_redact_hides_every_line_a_password_value_runs_on():
     assert shown == ["vnc_password <hidden>", None, None, "vnc_tsl = 1",
                      "spice_password <hidden>", None, None, None,
                      "rdp_password <hidden>", None, "max_core = 1"]
+
+
+def test_redact_names_what_is_a_password_and_what_is_not():
+    for name in ("vnc_passowrd", "spice_pass", "rdp_pw", "vnc_pwd",
+                 "vncpassword", "my_passphrase", "tls_secret"):
+        assert redact.is_secret_name(name), name
+    for name in ("auto_save_bypass_cache", "vnc_tls_x509_secret_uuid",
+                 "vnc_listen", "spice_port"):
+        assert not redact.is_secret_name(name), name
+
+    # A password named in a comment hides nothing below it; a setting
+    # that only holds "pass" inside a word is shown whole.
+    lines = ["# vnc_password is set by the installer", "vnc_listen = '::'",
+             "auto_save_bypass_cache = 1", "vnc_tls = 1"]
+    assert [redact.source_line(lines, n) for n in (2, 3, 4)] == [
+        "vnc_listen = '::'", "auto_save_bypass_cache = 1", "vnc_tls = 1"]
 
 
 def test_text_masks_the_value_but_keeps_the_caret_honest(workdir):

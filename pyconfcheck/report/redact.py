@@ -20,12 +20,21 @@ from typing import Iterable, List, Optional, Sequence
 
 HIDDEN = "<hidden>"
 
-# vnc_password and friends, misspellings of them, and anything named like
-# a passphrase; the *_secret_uuid settings only name a libvirt secret
-# object and stay visible.
-_SECRET_NAME = re.compile(
-    r"[A-Za-z0-9_]*(?:pas+w|pwd|passphrase|secret(?!_uuid\b))[A-Za-z0-9_]*",
-    re.IGNORECASE)
+# vnc_password and friends, misspellings and short forms of them
+# (vnc_passowrd, spice_pass, rdp_pw), and anything named like a
+# passphrase; the *_secret_uuid settings only name a libvirt secret
+# object and stay visible, and a word that merely holds "pass" inside it
+# (auto_save_bypass_cache) is no password.
+_SECRET_WORD = (r"(?:(?<![A-Za-z0-9])(?:pas|pw)|pas+w|pwd|passphrase"
+                r"|secret(?!_uuid\b))")
+_SECRET_NAME = re.compile(r"[A-Za-z0-9_]*?" + _SECRET_WORD
+                          + r"[A-Za-z0-9_]*", re.IGNORECASE)
+
+# Such a name where a setting's name stands (line start or after ";"),
+# followed by "=" or the end of the line: its value may run on below.
+_SECRET_ASSIGNMENT = re.compile(
+    r"(?:^|;)[ \t]*[A-Za-z0-9_]*?" + _SECRET_WORD
+    + r"[A-Za-z0-9_]*[ \t]*(?:=|$)", re.IGNORECASE)
 
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -66,10 +75,11 @@ _spilled_cache: list = [None, frozenset()]
 def _spilled_lines(lines: Sequence[str]) -> frozenset:
     """Lines a password-like value may continue on, 1-based.
 
-    The line right below a password-like name (a broken assignment may
-    spill its value there), every line of a triple-quoted string opened
-    after such a name, and every line of a list opened after one, up to
-    the line that closes it or starts a new setting.
+    The line right below a password-like setting name (a broken
+    assignment may spill its value there), every line of a triple-quoted
+    string opened after one, and every line of a list opened after one,
+    up to the line that closes it or starts a new setting.  A name in a
+    comment or a value hides nothing below it.
     """
     if _spilled_cache[0] is lines:
         return _spilled_cache[1]
@@ -87,7 +97,7 @@ def _spilled_lines(lines: Sequence[str]) -> frozenset:
             in_triple, list_depth = _value_state(text, in_triple, list_depth)
             continue
 
-        match = _SECRET_NAME.search(text)
+        match = _SECRET_ASSIGNMENT.search(text)
         if match is not None:
             spilled.add(number + 1)
             in_triple, list_depth = _value_state(text[match.end():], False, 0)
