@@ -126,6 +126,8 @@ def read_input(item: Input, stdin: Optional[BinaryIO] = None) -> bytes:
         if stream is None:
             import sys
 
+            if sys.stdin is None:  # started with standard input closed
+                raise ReadError("<stdin>: standard input is closed")
             stream = sys.stdin.buffer
         try:
             return stream.read(MAX_CONFIG_SIZE + 1)

@@ -219,7 +219,10 @@ def _apply(options):
 
 
 @main.command("check")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=True))
+# Not click's readable check: an unreadable file is a read error of its
+# own (exit 2) while the other files are still checked.
+@click.argument("files", nargs=-1,
+                type=click.Path(dir_okay=True, readable=False))
 @_apply(_host_options)
 @click.option("--as", "as_path", metavar="PATH",
               help="Check the one FILE as if installed at PATH (findings "

@@ -23,6 +23,9 @@ from typing import Any, Dict, Optional
 
 FILE_NAME = ".confcheck.toml"
 
+#: A configuration is a few lines; anything this large is the wrong file.
+CONFIG_SIZE_LIMIT = 1 << 20
+
 #: key -> (accepted Python types, description for messages)
 _KEYS = {
     "select": ((list, str), "a list of codes"),
@@ -65,11 +68,21 @@ def load(path: str) -> Dict[str, Any]:
             raise ConfigError(f"{path}: reading TOML needs Python 3.11 or "
                               "the tomli package") from None
 
+    from .reader import ReadError, read_limited
+
     try:
-        with open(path, "rb") as stream:
-            data = tomllib.load(stream)
-    except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+        # The safe reader: a FIFO or a device named here must not hang.
+        raw = read_limited(path, CONFIG_SIZE_LIMIT)
+    except ReadError as exc:
+        raise ConfigError(str(exc)) from None
+    if len(raw) > CONFIG_SIZE_LIMIT:
+        raise ConfigError(f"{path}: larger than %d KiB; not a confcheck "
+                          "configuration" % (CONFIG_SIZE_LIMIT >> 10))
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: bytes that are not "
+                          f"UTF-8 at offset {exc.start}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 

@@ -91,6 +91,35 @@ def test_one_unreadable_file_among_several_still_reports_the_rest(workdir):
     assert result.stderr == "confcheck: absent.conf: no such file or directory\n"
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="runs the CLI as nobody")
+def test_an_unreadable_file_does_not_stop_the_others(workdir):
+    # Run as nobody: root reads any file.  The check, not click, reports
+    # the unreadable one, so the readable one is still checked.
+    write(workdir, "q.conf", BROKEN)
+    write(workdir, "secret.conf", BROKEN)
+    os.chmod(workdir / "secret.conf", 0o600)
+    os.chmod(workdir, 0o755)
+    done = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+         os.path.join(VENV_BIN, "confcheck"), "--isolated", "--no-host",
+         "--select", "TYP", "secret.conf", "q.conf"],
+        capture_output=True, text=True, cwd=workdir, check=False)
+
+    assert done.returncode == 2
+    assert done.stdout.startswith("q.conf:1:11: error TYP001:")
+    assert done.stderr == "confcheck: secret.conf: permission denied\n"
+
+
+def test_closed_standard_input_is_one_line(workdir):
+    done = subprocess.run([os.path.join(VENV_BIN, "confcheck"), "--isolated",
+                           "--no-host", "-"], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, check=False,
+                          preexec_fn=lambda: os.close(0))
+
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("confcheck: <stdin>: standard input is closed\n")
+
+
 def test_click_usage_error_is_one_line_and_exit_2(workdir):
     result = invoke(["--no-host", "--format", "xml", "q.conf"])
     assert result.exit_code == 2
@@ -302,6 +331,18 @@ def test_explicit_config_and_its_mistakes(workdir):
     assert result.exit_code == 2
     assert result.stderr.startswith("confcheck: broken.toml: not valid TOML")
     assert result.stderr.count("\n") == 1
+
+    (workdir / "binary.toml").write_bytes(b"select = 1\n\xff\xfe")
+    result = invoke(["--config", "binary.toml", "q.conf"])
+    assert (result.exit_code, result.stderr) == (
+        2, "confcheck: binary.toml: not valid TOML: bytes that are not "
+        "UTF-8 at offset 11\n")
+
+    # A FIFO would block a plain open() for ever.
+    os.mkfifo(workdir / "fifo.toml")
+    result = invoke(["--config", "fifo.toml", "q.conf"])
+    assert (result.exit_code, result.stderr) == (
+        2, "confcheck: fifo.toml: not a regular file\n")
 
 
 def test_explain_works_for_every_listed_rule(workdir):
