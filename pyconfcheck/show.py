@@ -182,10 +182,17 @@ def show_command(file, root, no_host, version, fmt):
     if parsed_version is None and host is not None:
         from .version import detect_version
 
-        parsed_version = detect_version(host)
-        if parsed_version is not None:
-            click.echo("judged against libvirt %d.%d, the release installed "
-                       "on this host" % parsed_version, err=True)
+        installed = detect_version(host)
+        if installed is not None:
+            from .settings import modelled_release
+
+            parsed_version = modelled_release(installed)
+            note = ("judged against libvirt %d.%d, the release installed "
+                    "on this host" % installed)
+            if parsed_version != installed:
+                note += (", by the rules of %d.%d, the nearest release "
+                         "confcheck models" % parsed_version)
+            click.echo(note, err=True)
     doc = Document(data[:MAX_CONFIG_SIZE], parsed_version)
     rows = effective_settings(doc, host, parsed_version)
     if len(data) > MAX_CONFIG_SIZE:
@@ -193,9 +200,12 @@ def show_command(file, root, no_host, version, fmt):
                    "reads none of it and the QEMU driver does not start; "
                    "shown is what its first 10 MiB say", err=True)
     elif doc.error is not None:
+        # libvirt rejects the whole file, not what follows the error.
         click.echo(f"{path}:{doc.error.line}:{doc.error.column}: libvirt "
-                   f"stops here ({doc.error.message}); values after this "
-                   "line are not read", err=True)
+                   f"fails to read the file here ({doc.error.message}): it "
+                   "uses none of it and the QEMU driver does not start; "
+                   "shown is what the file says up to this point",
+                   err=True)
     _print(rows, fmt)
 
 

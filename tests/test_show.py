@@ -22,7 +22,9 @@ def test_stock_file_lists_every_setting(debian_host):
     rows = show(["--root", str(debian_host), "--format", "json", path])
 
     assert list(rows) == [s.name for s in settings.SETTINGS]
-    assert all(row["source"] != f"line" for row in rows.values())
+    # Every example in the stock file is commented out.
+    assert [name for name, row in rows.items()
+            if row["source"].startswith("line ")] == []
     assert rows["user"] == {"setting": "user", "value": '"libvirt-qemu"',
                             "source": "build default for debian"}
     assert rows["vnc_tls"]["value"] == "0"
@@ -138,3 +140,17 @@ def test_a_file_over_10_mib_says_libvirt_reads_none_of_it(tmp_path):
         f"{conf}: larger than libvirt's 10 MiB limit: libvirt reads none "
         "of it and the QEMU driver does not start; shown is what its "
         "first 10 MiB say\n")
+
+
+def test_a_syntax_error_means_libvirt_uses_none_of_the_file(tmp_path):
+    conf = tmp_path / "qemu.conf"
+    conf.write_text("vnc_tls = 1\nvnc_sasl = yes\nspice_tls = 1\n")
+
+    result = CliRunner().invoke(show_command, ["--no-host", str(conf)])
+
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{conf}:2:12: libvirt fails to read the file here (expecting a "
+        "value): it uses none of it and the QEMU driver does not start; "
+        "shown is what the file says up to this point\n")
+    assert "vnc_tls" in result.stdout
