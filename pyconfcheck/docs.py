@@ -64,9 +64,22 @@ def explain(code: str) -> Optional[str]:
 
 
 def unknown_code_message(code: str) -> str:
-    message = f"unknown rule code '{code}'"
-    close = difflib.get_close_matches(code.strip().upper(),
-                                      list(rules.registry()), n=1)
+    from .report.redact import printable
+
+    # Shown as typed, but never raw control characters or undecodable
+    # bytes (they reach us as surrogate escapes).
+    shown = printable(code)
+    message = f"unknown rule code '{shown}'"
+    wanted = code.strip().upper()
+    family = sorted(known for known in rules.registry()
+                    if known.startswith(wanted)
+                    and known[len(wanted):].isdigit())
+    if wanted.isalpha() and family:
+        # A family name: every code of it, not one guess.
+        message += (f" ({wanted} is a family: {family[0]} to "
+                    f"{family[-1]}); 'confcheck rules' lists them all")
+        return message
+    close = difflib.get_close_matches(wanted, list(rules.registry()), n=1)
     if close:
         message += f" (did you mean {close[0]}?)"
     return message + "; 'confcheck rules' lists them all"

@@ -364,6 +364,17 @@ def test_explain_unknown_code(workdir):
                "TYP001?); 'confcheck rules' lists them all\n")
 
 
+def test_explain_a_family_or_an_odd_word(workdir):
+    result = invoke(["explain", "psk"])
+    assert (result.exit_code, result.stderr) == (
+        2, "confcheck: unknown rule code 'psk' (PSK is a family: PSK001 to "
+           "PSK032); 'confcheck rules' lists them all\n")
+
+    result = invoke(["explain", "TYP0\x1b[2J"])
+    assert result.stderr.startswith(
+        "confcheck: unknown rule code 'TYP0\\x1b[2J'")
+
+
 def test_rules_json(workdir):
     result = invoke(["rules", "--format", "json"])
     listed = json.loads(result.stdout)
