@@ -69,8 +69,20 @@ def check_bytes(data: bytes, path: str, options: Options) -> Tuple[
                        migrate_uri=options.migrate_uri, role=options.role,
                        version_detected=detected,
                        lens_check=options.lens_check)
-    findings = sorted(checks.run(ctx), key=Finding.sort_key)
-    return findings, document
+    findings = _mark_daemon_first(checks.run(ctx))
+    return sorted(findings, key=Finding.sort_key), document
+
+
+def _mark_daemon_first(findings: List[Finding]) -> List[Finding]:
+    """Mark the start-up error the daemon reports: it stops at the first
+    it meets, which is not always the first in the file."""
+    from .checks.startup import first_start_error
+
+    first = first_start_error(findings)
+    if first is None:
+        return findings
+    return [dataclasses.replace(f, daemon_first=True) if f is first else f
+            for f in findings]
 
 
 def check_file(path: str, options: Options, display: Optional[str] = None

@@ -40,6 +40,8 @@ class Finding:
     setting: Optional[str] = None
     #: False when the source line must not be echoed (it holds a secret)
     show_source: bool = True
+    #: the start-up error the daemon meets first, the only one it reports
+    daemon_first: bool = False
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def sort_key(self):
@@ -60,4 +62,6 @@ class Finding:
             data["side"] = self.side
         if self.setting is not None:
             data["setting"] = self.setting
+        if self.daemon_first:
+            data["daemon_first"] = True
         return data

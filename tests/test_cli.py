@@ -254,7 +254,7 @@ def test_json_format(workdir):
         "path": "q.conf", "line": 1, "column": 11, "severity": "error",
         "code": "TYP001", "stage": "start", "setting": "vnc_tls",
         "message": "expected a bool for 'vnc_tls' parameter; write "
-                   "vnc_tls = 1"}
+                   "vnc_tls = 1", "daemon_first": True}
 
 
 def test_colour_only_when_asked_or_on_a_terminal(workdir, monkeypatch):
@@ -362,6 +362,27 @@ def test_explain_unknown_code(workdir):
     assert (result.exit_code, result.stdout, result.stderr) == (
         2, "", "confcheck: unknown rule code 'TYP01' (did you mean "
                "TYP001?); 'confcheck rules' lists them all\n")
+
+
+def test_the_error_the_daemon_reports_is_named(workdir):
+    # The daemon checks ports before security drivers: it reports line 2.
+    write(workdir, "q.conf",
+          'security_driver = "bogus"\nmigration_port_min = 0\n')
+
+    text = invoke(["--no-host", "--libvirt-version", "9.0", "q.conf"])
+    as_json = invoke(["--no-host", "--libvirt-version", "9.0", "--format",
+                      "json", "q.conf"])
+
+    assert text.stdout.splitlines()[-1] == (
+        "q.conf: 2 errors stop the QEMU driver; libvirt reports only the "
+        "one it meets first, line 2 (STA001), so fix them all")
+    assert [(f["line"], f["code"]) for f in json.loads(as_json.stdout)[
+        "findings"] if f.get("daemon_first")] == [(2, "STA001")]
+
+    # One start-up error needs no note.
+    write(workdir, "one.conf", "migration_port_min = 0\n")
+    one = invoke(["--no-host", "one.conf"])
+    assert one.stdout.splitlines()[-1] == "                         ^"
 
 
 def test_explain_a_family_or_an_odd_word(workdir):

@@ -22,6 +22,27 @@ def render(findings, sources, stream, color=False):
         if excerpt:
             stream.write(excerpt)
 
+    for line in daemon_first_notes(findings):
+        stream.write(line + "\n")
+
+
+def daemon_first_notes(findings):
+    """One line per file with several start-up errors: the daemon names
+    only the first it meets, so a fix for that one alone is not enough.
+    The line has no line:column, so problem matchers pass it by."""
+    from ..findings import ERROR, STAGE_START
+
+    counts = {}
+    for finding in findings:
+        if finding.severity == ERROR and finding.stage == STAGE_START:
+            counts[finding.path] = counts.get(finding.path, 0) + 1
+    for finding in findings:
+        if finding.daemon_first and counts.get(finding.path, 0) > 1:
+            yield (f"{redact.printable(finding.path)}: "
+                   f"{counts[finding.path]} errors stop the QEMU driver; "
+                   f"libvirt reports only the one it meets first, line "
+                   f"{finding.line} ({finding.code}), so fix them all")
+
 
 def format_finding(finding, color=False):
     location = (f"{redact.printable(finding.path)}:{finding.line}:"

@@ -212,7 +212,12 @@ def _confcheck(case, conf_path, case_dir):
                 os.setgid(NOBODY)
                 os.setuid(NOBODY)
             findings, _ = api.check_file(conf_path, options)
+            # The finding users see marked (JSON daemon_first, the text
+            # note), which must be the one the ranking picks.
+            marked = [f for f in findings if f.daemon_first]
             first = startup.first_start_error(findings)
+            if marked != ([] if first is None else [first]):
+                raise AssertionError(f"marked {marked}, ranked {first}")
             data = json.dumps({
                 "all": [f.as_dict() for f in findings],
                 "first": None if first is None else first.as_dict(),
