@@ -12,6 +12,7 @@ host with ``--libvirt-version 9.0``.  The agreement asked for:
   names one.
 """
 
+import glob
 import os
 import re
 import time
@@ -69,6 +70,17 @@ def disagreement(result):
 
 def test_enough_configurations(results):
     assert len(results) >= MINIMUM_CONFIGURATIONS
+
+
+def test_the_real_corpus_is_among_them(results):
+    # Without the shared corpus the count could still pass on the
+    # hand-written cases alone; say so instead of proving less.
+    corpus = startup_cases.CORPUS
+    files = glob.glob(os.path.join(corpus, "*.conf"))
+    if not files:
+        pytest.skip(f"the real corpus is not at {corpus}")
+    ran = {r.case.name for r in results if r.case.name.startswith("corpus-")}
+    assert {"corpus-" + os.path.basename(f)[:-5] for f in files} <= ran
 
 
 def test_every_configuration_agrees(results):
