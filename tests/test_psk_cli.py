@@ -19,10 +19,55 @@ def invoke(*args):
     return CliRunner().invoke(main, list(args))
 
 
+#: a key whose bytes are printable, for a name written as "#<its hex>"
+TEXT_CANARY = b"Zq7Canary9Wx3Kp!"
+
+
+def _old_rendering(raw):
+    """How names were once printed: decoded, escaped where unprintable."""
+    text = raw.decode("utf-8", "backslashreplace")
+    return "".join(char if char.isprintable() else
+                   char.encode("unicode_escape").decode("ascii")
+                   for char in text)
+
+
+def _decoded_pieces():
+    """Runs of the canaries' decoded bytes as an output could show them."""
+    pieces = []
+    for raw, width in ((bytes.fromhex(CANARY), 12), (TEXT_CANARY, 6)):
+        shown = _old_rendering(raw)
+        pieces += [shown[i:i + width] for i in range(len(shown) - width + 1)]
+    return pieces
+
+
 def leaks(text):
     lowered = text.lower()
-    return [CANARY[i:i + 8] for i in range(len(CANARY) - 7)
-            if CANARY[i:i + 8] in lowered]
+    found = [CANARY[i:i + 8] for i in range(len(CANARY) - 7)
+             if CANARY[i:i + 8] in lowered]
+    hexed = TEXT_CANARY.hex()
+    found += [hexed[i:i + 8] for i in range(len(hexed) - 7)
+              if hexed[i:i + 8] in lowered]
+    # JSON doubles a backslash: look at the text as a terminal shows it.
+    for view in (text, text.replace("\\\\", "\\")):
+        found += [piece for piece in _decoded_pieces() if piece in view]
+    return found
+
+
+def hex_name_files():
+    """The canary as a "#<hex>" name: GnuTLS decodes it to key bytes."""
+    c, u = CANARY.encode(), CANARY.upper().encode()
+    t = TEXT_CANARY.hex().encode()
+    return {
+        "hex-name-is-key": b"#" + c + b":\n",
+        "hex-name-is-key-upper": b"#" + u + b":" + KEY_HEX + b"\n",
+        "hex-name-is-printable-key": b"#" + t + b":" + KEY_HEX +
+        b"\nqemu:" + KEY_HEX + b"\n",
+        "hex-name-of-16-digits": b"#" + c[:16] + b":" + KEY_HEX + b"\n",
+        "hex-name-twice": b"#" + c + b":" + KEY_HEX + b"\n#" + c + b":zz\n",
+        "hex-name-weak": b"#" + t + b":a1b2c3d4e5f60718\n",
+        "hex-name-and-plain": b"#" + t + b":" + KEY_HEX + b"\n" +
+        TEXT_CANARY + b":" + KEY_HEX + b"\n",
+    }
 
 
 def canary_files():
@@ -60,6 +105,7 @@ def canary_files():
     for variant in variants():
         shapes["variant-" + variant.name] = variant.data.replace(
             KEY_HEX, c)
+    shapes.update(hex_name_files())
     return shapes
 
 
@@ -134,6 +180,64 @@ def test_no_key_in_an_internal_error(tmp_path, monkeypatch):
 
 def test_the_leak_detector_can_fail():
     assert leaks("key " + CANARY[10:30].upper()) != []
+    assert leaks(_old_rendering(bytes.fromhex(CANARY))[5:25]) != []
+    assert leaks(json.dumps(_old_rendering(bytes.fromhex(CANARY)))) != []
+    assert leaks("name Canary9Wx") != []
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("command", ["check", "fingerprint", "compare"])
+def test_no_key_in_a_hex_name(tmp_path, command, fmt):
+    """A "#<hex>" name of 16 or more digits is described, in both its
+    written and its decoded form, by every command in every format."""
+    other = tmp_path / "other.psk"
+    other.write_bytes(b"qemu:" + KEY_HEX + b"\n")
+    outputs = []
+    for name, data in hex_name_files().items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        args = {"check": ["check", str(path)],
+                "fingerprint": ["fingerprint", str(path)],
+                "compare": ["compare", str(path), str(other)]}[command]
+        result = invoke("psk", *args, "--format", fmt, "--debug")
+        assert result.exit_code in (0, 1), (name, result.output)
+        outputs.append(result.output)
+
+    assert "<a name written as # and 64 hex digits>" in "".join(outputs)
+    assert leaks("".join(outputs)) == []
+
+
+def test_hex_name_that_is_a_key_is_described(tmp_path):
+    path = tmp_path / "keys.psk"
+    path.write_bytes(b"#deadbeefcafebabe0123456789abcdef:\n")
+    path.chmod(0o600)
+
+    result = invoke("psk", "check", str(path))
+
+    assert result.output == (
+        f"{path}:0:0: error PSK023: no line for identity \"qemu\": the "
+        "source cannot load its credentials and the destination rejects "
+        "every migration that sends it; add \"qemu:<key>\"\n"
+        f"{path}:1:1: warning PSK020: line 1 writes identity <a name "
+        "written as # and 32 hex digits> as \"#<hex>\": only GnuTLS on the "
+        "destination reads that form; QEMU as a source needs "
+        "\"<name>:<key>\"\n"
+        f"{path}:1:35: warning PSK017: line 1, identity <a name written as "
+        "# and 32 hex digits>: the key is empty (GnuTLS on the destination "
+        "would fail if it were used)\n")
+
+
+def test_check_reads_standard_input():
+    clean = CliRunner().invoke(main, ["psk", "check", "-"],
+                               input=f"qemu:{K}\n".encode())
+    broken = CliRunner().invoke(main, ["psk", "check", "-"],
+                                input=f"qemu:{K}\r\n".encode())
+
+    assert (clean.exit_code, clean.output) == (0, "")
+    assert (broken.exit_code, broken.output) == (
+        1, "-:1:70: error PSK013: line 1, identity \"qemu\": the line "
+        "ends in CR LF (a Windows line end); the CR is read as part of the "
+        "key (both readers fail)\n")
 
 
 def test_clean_file_exits_0(tmp_path):

@@ -480,3 +480,283 @@ def test_existing_selinux_label_is_kept(tmp_path):
 
     assert os.getxattr(keys, "security.selinux") == label
     assert b"qemu:" in keys.read_bytes()
+
+
+# -- what a new user met: one clear line, exit 2 -----------------------------
+
+
+def run_confcheck(*args, user=None, timeout=30):
+    """confcheck in its own process (a hang fails instead of blocking the
+    suite); ``user`` "nobody" drops root with setpriv."""
+    import subprocess
+    import sys
+
+    prefix = []
+    if user == "nobody" and ROOT_USER:
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534",
+                  "--clear-groups", "--"]
+    program = "import sys\nfrom pyconfcheck.cli import main\nmain()\n"
+    return subprocess.run(
+        prefix + [sys.executable, "-c", program, *args],
+        capture_output=True, text=True, timeout=timeout,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_generate_refuses_a_fifo_without_waiting_on_it(tmp_path):
+    os.mkfifo(tmp_path / "keys.psk")
+
+    done = run_confcheck("psk", "generate", "--dir", str(tmp_path))
+
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", f"confcheck: {tmp_path}/keys.psk: not a regular file\n")
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "keys.psk").st_mode)
+
+
+def test_generate_refuses_a_directory_named_keys_psk(tmp_path):
+    (tmp_path / "keys.psk").mkdir()
+
+    result = invoke("psk", "generate", "--dir", str(tmp_path))
+
+    assert (result.exit_code, result.stderr) == (
+        2, f"confcheck: {tmp_path}/keys.psk: is a directory\n")
+
+
+@pytest.fixture
+def unwritable(tmp_path):
+    """A directory only root may write in, and one only root may enter,
+    both reachable by nobody (pytest's own tmp root is 0700)."""
+    import shutil
+    import tempfile
+
+    if ROOT_USER and shutil.which("setpriv") is None:
+        pytest.skip("needs setpriv (util-linux) to drop root")
+    base = tempfile.mkdtemp(prefix="confcheck-psk-")
+    os.chmod(base, 0o755)
+    locked = os.path.join(base, "locked")
+    readonly = os.path.join(base, "readonly")
+    os.mkdir(locked, 0o700)
+    os.mkdir(readonly, 0o555)
+    os.makedirs(os.path.join(readonly, "tree", "etc"))
+    os.chmod(os.path.join(readonly, "tree", "etc"), 0o555)
+    yield base
+    shutil.rmtree(base)
+
+
+def test_generate_without_the_right_to_create_the_directory(unwritable):
+    target = os.path.join(unwritable, "readonly", "x")
+
+    done = run_confcheck("psk", "generate", "--dir", target, user="nobody")
+
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", f"confcheck: cannot create {target}: permission denied\n")
+
+
+def test_generate_without_the_right_to_reach_the_directory(unwritable):
+    target = os.path.join(unwritable, "locked", "x")
+
+    done = run_confcheck("psk", "generate", "--dir", target, user="nobody")
+
+    assert (done.returncode, done.stderr) == (
+        2, f"confcheck: cannot reach {target}: permission denied on a "
+        "directory above it\n")
+
+
+def test_generate_under_root_without_the_right_to_create(unwritable):
+    tree = os.path.join(unwritable, "readonly", "tree")
+
+    done = run_confcheck("psk", "generate", "--root", tree, user="nobody")
+
+    assert (done.returncode, done.stderr) == (
+        2, "confcheck: cannot create /etc/pki/qemu-psk: permission "
+        "denied\n")
+
+
+def test_generate_without_the_right_to_write_the_file(unwritable):
+    target = os.path.join(unwritable, "readonly")
+
+    done = run_confcheck("psk", "generate", "--dir", target, user="nobody")
+
+    assert (done.returncode, done.stderr) == (
+        2, f"confcheck: cannot write {target}/keys.psk: permission "
+        "denied\n")
+
+
+def test_generate_into_a_symlink_loop_says_so(tmp_path):
+    loop = tmp_path / "l1"
+    loop.symlink_to(loop)
+
+    result = invoke("psk", "generate", "--dir", str(loop))
+
+    assert (result.exit_code, result.stderr) == (
+        2, f"confcheck: {loop}: too many levels of symbolic links (a "
+        "symlink loop)\n")
+
+
+def test_generate_into_a_dangling_symlink_says_so(tmp_path):
+    link = tmp_path / "d1"
+    link.symlink_to(tmp_path / "gone")
+
+    result = invoke("psk", "generate", "--dir", str(link))
+
+    assert (result.exit_code, result.stderr) == (
+        2, f"confcheck: {link} is a symbolic link to a path that does not "
+        "exist; create that directory or remove the link\n")
+
+
+def test_unknown_qemu_group_is_one_sentence(host):
+    (host / "etc" / "libvirt" / "qemu.conf").write_text(
+        'group = "nosuchgroup"\n')
+
+    result = invoke("psk", "generate", "--root", str(host))
+
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "confcheck: note: the QEMU group is unknown on this host, so the "
+        "new directory and file could not be given to it; chgrp them to "
+        "the group QEMU runs as\n")
+
+
+def test_unknown_qemu_group_for_a_new_file_only(tmp_path):
+    result = gen.generate(str(tmp_path))
+
+    assert result.note == (
+        "the QEMU group is unknown on this host, so the new file could not "
+        "be given to it; chgrp it to the group QEMU runs as")
+
+
+def test_from_standard_input_is_refused_plainly(tmp_path):
+    result = CliRunner().invoke(
+        main, ["psk", "generate", "--dir", str(tmp_path), "--from", "-"],
+        input=b"qemu:" + KEY_HEX + b"\n")
+
+    assert (result.exit_code, result.stderr) == (
+        2, "confcheck: --from -: standard input is not supported; give the "
+        "path of the other keys.psk\n")
+    assert not (tmp_path / "keys.psk").exists()
+
+
+def test_fingerprint_reads_standard_input(tmp_path):
+    result = CliRunner().invoke(main, ["psk", "fingerprint", "-"],
+                                input=b"qemu:" + KEY_HEX + b"\n")
+
+    print_ = fp.fingerprint(b"qemu", bytes.fromhex(K))
+    assert (result.exit_code, result.output) == (
+        0, f'# confcheck psk fingerprint of -\n"qemu"  line 1  32 bytes  '
+        f"{print_}\n")
+
+
+def test_fingerprint_escapes_control_characters_in_the_file_name(tmp_path):
+    keys = tmp_path / "k\x1b]0;x\x07.psk"
+    keys.write_bytes(b"qemu:" + KEY_HEX + b"\n")
+
+    text = invoke("psk", "fingerprint", str(keys))
+    data = json.loads(invoke("psk", "fingerprint", "--format", "json",
+                             str(keys)).output)
+    missing = invoke("psk", "fingerprint", str(tmp_path / "n\x1b[2J.psk"))
+
+    assert text.output.splitlines()[0] == (
+        f"# confcheck psk fingerprint of {tmp_path}/k\\x1b]0;x\\x07.psk")
+    assert data["file"] == f"{tmp_path}/k\\x1b]0;x\\x07.psk"
+    assert (missing.exit_code, missing.stderr) == (
+        2, f"confcheck: {tmp_path}/n\\x1b[2J.psk: no such file or "
+        "directory\n")
+
+
+@pytest.mark.parametrize("command", [["check", "-"], ["fingerprint", "-"],
+                                     ["compare", "-", "k.psk"]])
+def test_empty_standard_input_is_an_error(command):
+    expected = ("a key file or a fingerprint list" if command[0] == "compare"
+                else "a key file")
+
+    result = CliRunner().invoke(main, ["psk", *command], input=b"")
+
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"confcheck: -: empty input, expected {expected}\n")
+
+
+def test_compare_takes_only_one_side_from_standard_input(tmp_path):
+    a = tmp_path / "a.psk"
+    a.write_bytes(b"qemu:" + KEY_HEX + b"\n")
+    listing = invoke("psk", "fingerprint", str(a)).output
+
+    result = CliRunner().invoke(main, ["psk", "compare", "-", "-"],
+                                input=listing)
+
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "confcheck: only one of A and B can be standard input (-)\n")
+
+
+def _cut_line(text, index, length):
+    """``text`` ending with its line ``index`` (0-based) cut to
+    ``length`` characters and a newline."""
+    lines = text.split("\n")
+    return "\n".join(lines[:index] + [lines[index][:length]]) + "\n"
+
+
+def _listing(tmp_path):
+    a = tmp_path / "a.psk"
+    a.write_bytes(b"qemu:" + KEY_HEX + b"\nlab:" + OTHER_HEX + b"\n")
+    return a, invoke("psk", "fingerprint", str(a)).output
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda text: text[:-1],
+     "line 3: the fingerprint list ends without a newline, so it was cut "
+     "off"),
+    (lambda text: _cut_line(text, 1, len(text.split("\n")[1]) - 6),
+     "line 2: the fingerprint is not 16 hex digits or '-' (cut short or "
+     "edited?)"),
+    (lambda text: _cut_line(text, 1, text.split("\n")[1].index("bytes")),
+     "line 2 is not a line of `confcheck psk fingerprint` (cut off or "
+     "edited?)"),
+    (lambda text: text[:12], "a fingerprint list cut off in its first line"),
+])
+def test_compare_refuses_a_damaged_text_list(tmp_path, damage, reason):
+    a, listing = _listing(tmp_path)
+
+    result = CliRunner().invoke(main, ["psk", "compare", str(a), "-"],
+                                input=damage(listing))
+
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"confcheck: -: {reason}\n")
+
+
+@pytest.mark.parametrize("saved, reason", [
+    ("[1, 2]", "a JSON array, not an object"),
+    ('{"version": 99, "identities": []}',
+     "version 99; this confcheck reads version 1"),
+    ('{"version": 1, "identities": [{"identity": 5}]}',
+     'identities[0]: "identity" is missing or not a non-empty string'),
+    ('{"version": 1, "identities": [{"identity": "qemu", '
+     '"fingerprint": "2e559f28"}]}',
+     'identities[0]: "fingerprint" is neither null nor 16 hex digits'),
+    ('{"version": 1, "identities": {}}',
+     '"identities" is missing or not a list'),
+    ('{"version": 1,\n "identities": [',
+     "invalid JSON at line 2, column 17: Expecting value"),
+])
+def test_compare_says_what_is_wrong_in_a_json_list(tmp_path, saved, reason):
+    a = tmp_path / "a.psk"
+    a.write_bytes(b"qemu:" + KEY_HEX + b"\n")
+    b = tmp_path / "b.json"
+    b.write_text(saved)
+
+    result = invoke("psk", "compare", str(a), str(b))
+
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"confcheck: {b}: not a fingerprint list saved with "
+        f"`confcheck psk fingerprint --format json` ({reason})\n")
+
+
+def test_compare_masks_key_like_names_of_a_foreign_list(tmp_path):
+    a = tmp_path / "a.psk"
+    a.write_bytes(b"qemu:" + KEY_HEX + b"\n")
+    b = tmp_path / "b.json"
+    b.write_text(json.dumps({"version": 1, "identities": [
+        {"identity": K, "fingerprint": None}]}))
+
+    result = invoke("psk", "compare", str(a), str(b))
+
+    assert result.output == ('"qemu"                                  only '
+                             "in A\n<a name with a long run of hex digits>"
+                             "  only in B\n")

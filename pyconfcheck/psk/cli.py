@@ -23,10 +23,16 @@ class KeyFileError(Exception):
     """A key file that cannot be read; ``str()`` is the one-line reason."""
 
 
-def read_key_file(path: str) -> bytes:
-    """The bytes of a regular file, refusing FIFOs, devices and giants."""
+STDIN = "-"
+
+
+def read_key_file(path: str, expected: str = "a key file") -> bytes:
+    """The bytes of a regular file, refusing FIFOs, devices and giants;
+    ``-`` is standard input, which must hold ``expected``."""
     from ..reader import ReadError, read_limited
 
+    if path == STDIN:
+        return _read_stdin(expected)
     try:
         data = read_limited(path, MAX_KEY_FILE)
     except ReadError as exc:
@@ -36,8 +42,26 @@ def read_key_file(path: str) -> bytes:
     return data
 
 
+def _read_stdin(expected: str) -> bytes:
+    """A key file or a fingerprint list piped in (``ssh hv1 confcheck psk
+    fingerprint | ...``).  Empty input is refused: a pipe whose first
+    command failed would otherwise compare as a host without keys."""
+    if sys.stdin.isatty():
+        raise KeyFileError(f"{STDIN}: standard input is a terminal; pipe "
+                           f"{expected} into it")
+    data = sys.stdin.buffer.read(MAX_KEY_FILE + 1)
+    if len(data) > MAX_KEY_FILE:
+        raise KeyFileError(f"{STDIN}: larger than {MAX_KEY_FILE >> 20} MiB")
+    if not data:
+        raise KeyFileError(f"{STDIN}: empty input, expected {expected}")
+    return data
+
+
 def _fail(message: str) -> None:
-    click.echo(f"confcheck: {message}", err=True)
+    from ..report.redact import printable
+
+    # Paths come from the command line and may hold terminal escapes.
+    click.echo(f"confcheck: {printable(message)}", err=True)
     sys.exit(EXIT_TROUBLE)
 
 
@@ -85,14 +109,16 @@ def psk_group():
 @click.option("--strict", is_flag=True,
               help="Exit 1 on warnings too.")
 def check_command(file, identities, fmt, strict):
-    """Check FILE as QEMU (source) and GnuTLS (destination) read it.
+    """Check FILE as QEMU (source) and GnuTLS (destination) read it
+    ("-" reads standard input).
 
     Suits Ansible's `validate: confcheck psk check %s`."""
     try:
         data = read_key_file(file)
     except KeyFileError as exc:
         _fail(str(exc))
-    findings = file_mode_findings(file) + keyfile.analyse(
+    modes = file_mode_findings(file) if file != STDIN else []
+    findings = modes + keyfile.analyse(
         data, identities or ("qemu",), file)
     failing = {ERROR, WARNING} if strict else {ERROR}
     status = (EXIT_FINDINGS if any(f.severity in failing for f in findings)
@@ -174,6 +200,7 @@ def generate_command(directory, identity, size, rotate, from_file, root,
     existing file keeps its owner, group, mode, ACL and label, and every
     other line byte for byte."""
     from ..reader import ReadError
+    from ..report.redact import printable
     from . import generate as gen
 
     try:
@@ -185,6 +212,9 @@ def generate_command(directory, identity, size, rotate, from_file, root,
     real_dir = host.resolve(shown_dir) if root else shown_dir
 
     key = None
+    if from_file == STDIN:
+        _fail("--from -: standard input is not supported; give the path "
+              "of the other keys.psk")
     if from_file:
         try:
             key = gen.key_from_file(read_key_file(from_file), identity)
@@ -192,7 +222,8 @@ def generate_command(directory, identity, size, rotate, from_file, root,
             _fail(str(exc))
     try:
         result = gen.generate(real_dir, identity, size, rotate, key, gid,
-                              shown_path=os.path.join(shown_dir, "keys.psk"))
+                              shown_path=os.path.join(shown_dir, "keys.psk"),
+                              shown_dir=shown_dir)
     except gen.GenerateError as exc:
         _fail(str(exc))
 
@@ -200,11 +231,11 @@ def generate_command(directory, identity, size, rotate, from_file, root,
     made = [what for what, done in (("directory", result.created_dir),
                                     ("file", result.created_file)) if done]
     click.echo(f"{result.action} a {result.size}-byte key for identity "
-               f"{keyfile.show_name(raw)} in {result.path} (line "
+               f"{keyfile.show_name(raw)} in {printable(result.path)} (line "
                f"{result.line}); fingerprint {result.fingerprint}"
                + (f"; created the {' and the '.join(made)}" if made else ""))
     if result.note:
-        click.echo(f"confcheck: note: {result.note}", err=True)
+        click.echo(f"confcheck: note: {printable(result.note)}", err=True)
 
 
 def _key_file_for(file, directory, root, config):
@@ -236,8 +267,8 @@ def fingerprint_command(file, directory, fmt, root, config):
     """Per identity: line, key length and a fingerprint (never the key).
 
     The fingerprint is the first 16 hex digits of SHA-256 over the identity,
-    a NUL byte and the key bytes.  Save the output and compare it on another
-    host with `confcheck psk compare`."""
+    a NUL byte and the key bytes.  FILE "-" reads standard input.  Save the
+    output and compare it on another host with `confcheck psk compare`."""
     from . import fingerprint as fp
 
     real, shown = _key_file_for(file, directory, root, config)
@@ -248,14 +279,6 @@ def fingerprint_command(file, directory, fmt, root, config):
     found = fp.entries(data)
     render = fp.render_json if fmt == "json" else fp.render_text
     click.echo(render(shown, found), nl=False)
-
-
-def _read_stdin() -> bytes:
-    """A fingerprint list piped in (``ssh hv1 confcheck psk fingerprint``)."""
-    data = sys.stdin.buffer.read(MAX_KEY_FILE + 1)
-    if len(data) > MAX_KEY_FILE:
-        raise KeyFileError(f"-: larger than {MAX_KEY_FILE >> 20} MiB")
-    return data
 
 
 @psk_group.command("compare")
@@ -272,13 +295,16 @@ def compare_command(a, b, fmt):
     (a key under 16 bytes has no fingerprint)."""
     import json
 
+    from ..report.redact import printable
     from . import fingerprint as fp
 
+    if a == b == STDIN:
+        _fail("only one of A and B can be standard input (-)")
     contents = []
     for path in (a, b):
         try:
-            contents.append(_read_stdin() if path == "-"
-                            else read_key_file(path))
+            contents.append(read_key_file(
+                path, "a key file or a fingerprint list"))
         except KeyFileError as exc:
             _fail(str(exc))
     saved = []
@@ -295,9 +321,11 @@ def compare_command(a, b, fmt):
     rows = fp.compare(*sides)
 
     if fmt == "json":
-        click.echo(json.dumps({"version": 1, "a": a, "b": b, "identities": [
-            {"identity": fp.unquote(name), "verdict": verdict}
-            for name, verdict in rows]}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({
+            "version": 1, "a": printable(a), "b": printable(b),
+            "identities": [{"identity": fp.unquote(name), "verdict": verdict}
+                           for name, verdict in rows]},
+            indent=2, ensure_ascii=False))
     else:
         width = max([len(name) for name, _ in rows] + [8])
         for name, verdict in rows:

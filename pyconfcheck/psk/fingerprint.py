@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Dict, List, Optional
 
+from ..report.redact import printable
 from . import keyfile
 
 FINGERPRINT_DIGITS = 16
@@ -41,16 +42,22 @@ def entries(data: bytes) -> List[Entry]:
     Each identity is looked up as both readers look it up; when they do not
     agree on one usable key there is a warning instead of a fingerprint.
     """
-    found, seen = [], set()
-    for name in _names(data):
-        if name not in seen:
-            seen.add(name)
-            found.append(_entry(data, name))
-    return found
+    return [_entry(data, name, shown) for name, shown in _identities(data)]
 
 
-def _entry(data: bytes, name: bytes) -> Entry:
-    shown = keyfile.show_name(name)
+def _identities(data: bytes):
+    """(name, name as shown) for each identity, once, in file order.
+
+    A name written as a long ``#<hex>`` field anywhere is described on
+    every line: its decoded bytes may be a key.
+    """
+    names = list(_names(data))
+    hex_written = {name for name, written in names if written}
+    return [(name, keyfile.show_name(name, name in hex_written))
+            for name in dict.fromkeys(name for name, _ in names)]
+
+
+def _entry(data: bytes, name: bytes, shown: str) -> Entry:
     client = keyfile.client_lookup(data, name)
     server = keyfile.server_lookup(data, name)
     line = client.line or server.line
@@ -81,29 +88,19 @@ def private_digests(data: bytes) -> Dict[str, Optional[str]]:
     still be compared.
     """
     result = {}
-    for entry in entries(data):
-        raw = _raw_name(data, entry.identity)
-        client = keyfile.client_lookup(data, raw) if raw is not None \
-            else None
-        server = keyfile.server_lookup(data, raw) if raw is not None \
-            else None
-        if client is not None and client.works and server.works and \
-                client.key == server.key:
-            result[entry.identity] = hashlib.sha256(
+    for raw, shown in _identities(data):
+        client = keyfile.client_lookup(data, raw)
+        server = keyfile.server_lookup(data, raw)
+        if client.works and server.works and client.key == server.key:
+            result[shown] = hashlib.sha256(
                 raw + b"\0" + client.key).hexdigest()
         else:
-            result[entry.identity] = None
+            result[shown] = None
     return result
 
 
-def _raw_name(data: bytes, shown: str) -> Optional[bytes]:
-    for name in _names(data):
-        if keyfile.show_name(name) == shown:
-            return name
-    return None
-
-
 def _names(data: bytes):
+    """(name, whether written as ``#<hex>``) for every line with a name."""
     for line in keyfile.split_lines(data):
         text = line.text.split(b"\0", 1)[0]
         if b":" not in text:
@@ -113,18 +110,28 @@ def _names(data: bytes):
             field = keyfile.hex_name(field[1:])
             if field is None:
                 continue
-        yield field
+            yield field, True
+        else:
+            yield field, False
 
 
 # -- the saved form ---------------------------------------------------------
 
+TEXT_HEADER = "# confcheck psk fingerprint"
+_TEXT_LINE_START = re.compile(
+    r'^(?P<identity>".*"|<.*>)\s+line (?P<line>\d+)\s+(?P<bytes>\d+|\?) bytes')
 _TEXT_LINE = re.compile(
-    r'^(?P<identity>".*"|<.*>)\s+line (?P<line>\d+)\s+(?P<bytes>\d+|\?) bytes'
+    _TEXT_LINE_START.pattern +
     r'\s+(?P<fingerprint>[0-9a-f]{16}|-)(?:\s.*)?$')
+_FINGERPRINT = re.compile(r"[0-9a-f]{%d}" % FINGERPRINT_DIGITS)
+#: how ``keyfile.show_name`` begins a name it describes
+_DESCRIBED = "<a name "
+#: a name in a saved list that holds part of a key
+_KEY_LIKE = re.compile(r"[0-9A-Fa-f]{16}")
 
 
 def render_text(path: str, found: List[Entry]) -> str:
-    out = [f"# confcheck psk fingerprint of {path}"]
+    out = [f"{TEXT_HEADER} of {printable(path)}"]
     for entry in found:
         size = f"{entry.bytes} bytes" if entry.bytes is not None else \
             "? bytes"
@@ -140,7 +147,7 @@ def render_json(path: str, found: List[Entry]) -> str:
         item = asdict(entry)
         item["identity"] = unquote(entry.identity)
         items.append(item)
-    document = {"version": 1, "file": path, "identities": items}
+    document = {"version": 1, "file": printable(path), "identities": items}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -150,9 +157,20 @@ def unquote(shown: str) -> str:
 
 
 def _requote(name: str) -> str:
-    if name.startswith("<a name of ") and name.endswith(">"):
+    if name.startswith(_DESCRIBED) and name.endswith(">"):
         return name
     return '"' + name + '"'
+
+
+def _listed_name(shown: str) -> str:
+    """A name read from a saved list, as compare may print it.
+
+    confcheck describes key-like names when it saves a list; a list made
+    or edited elsewhere may not have, so its names are masked here too.
+    """
+    if _KEY_LIKE.search(shown) and not shown.startswith(_DESCRIBED):
+        return "<a name with a long run of hex digits>"
+    return shown
 
 
 class SavedListError(ValueError):
@@ -161,30 +179,96 @@ class SavedListError(ValueError):
 
 def parse_saved(data: bytes) -> Optional[Dict[str, Optional[str]]]:
     """{identity: fingerprint or None} from a saved fingerprint list, or
-    None when ``data`` is not one (then it is a key file)."""
+    None when ``data`` is not one (then it is a key file).
+
+    A list that is damaged (cut off, edited, of another version) raises
+    ``SavedListError``: read as a key file, it would report every
+    identity "only in A" and exit 0.
+    """
     text = data.decode("utf-8", "replace")
     stripped = text.lstrip()
-    if stripped.startswith("{"):
-        # No key file starts with "{": this is a damaged saved list, and
-        # reading it as keys would report every identity "only in A".
-        try:
-            document = json.loads(text)
-            return {_requote(item["identity"]): item.get("fingerprint")
-                    for item in document["identities"]}
-        except (ValueError, KeyError, TypeError) as exc:
-            raise SavedListError(
-                "not a fingerprint list saved with `confcheck psk "
-                f"fingerprint --format json` ({type(exc).__name__})"
-            ) from None
-    if not stripped.startswith("# confcheck psk fingerprint"):
-        return None
+    if stripped[:1] in ("{", "["):
+        # No key file starts with "{" or "[" (no identity does).
+        return _parse_json(text)
+    if stripped.startswith(TEXT_HEADER):
+        return _parse_text(stripped)
+    if "\n" not in stripped and len(stripped) >= 3 and \
+            TEXT_HEADER.startswith(stripped):
+        raise SavedListError("a fingerprint list cut off in its first line")
+    return None
+
+
+def _parse_text(text: str) -> Dict[str, Optional[str]]:
+    lines = text.split("\n")
+    if not text.endswith("\n"):
+        raise SavedListError(f"line {len(lines)}: the fingerprint list "
+                             "ends without a newline, so it was cut off")
     result = {}
-    for line in text.splitlines()[1:]:
+    for number, line in enumerate(lines[1:-1], start=2):
         match = _TEXT_LINE.match(line)
         if match:
             value = match.group("fingerprint")
-            result[match.group("identity")] = None if value == "-" else value
+            name = _listed_name(match.group("identity"))
+            result[name] = None if value == "-" else value
+        elif _TEXT_LINE_START.match(line):
+            raise SavedListError(f"line {number}: the fingerprint is not "
+                                 f"{FINGERPRINT_DIGITS} hex digits or '-' "
+                                 "(cut short or edited?)")
+        elif line.strip():
+            raise SavedListError(f"line {number} is not a line of "
+                                 "`confcheck psk fingerprint` (cut off or "
+                                 "edited?)")
     return result
+
+
+_JSON_DAMAGED = ("not a fingerprint list saved with `confcheck psk "
+                 "fingerprint --format json`")
+
+
+def _parse_json(text: str) -> Dict[str, Optional[str]]:
+    def damaged(why: str) -> SavedListError:
+        return SavedListError(f"{_JSON_DAMAGED} ({why})")
+
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        where = (f" at line {exc.lineno}, column {exc.colno}"
+                 if isinstance(exc, json.JSONDecodeError) else "")
+        message = getattr(exc, "msg", "not JSON")
+        raise damaged(f"invalid JSON{where}: {message}") from None
+    if not isinstance(document, dict):
+        raise damaged(f"a JSON {_json_kind(document)}, not an object")
+    version = document.get("version")
+    if version != 1:
+        shown = version if isinstance(version, int) else "missing"
+        raise damaged(f"version {shown}; this confcheck reads version 1")
+    items = document.get("identities")
+    if not isinstance(items, list):
+        raise damaged('"identities" is missing or not a list')
+    result = {}
+    for index, item in enumerate(items):
+        where = f"identities[{index}]"
+        if not isinstance(item, dict):
+            raise damaged(f"{where} is a JSON {_json_kind(item)}, not an "
+                          "object")
+        name = item.get("identity")
+        if not isinstance(name, str) or not name:
+            raise damaged(f'{where}: "identity" is missing or not a '
+                          "non-empty string")
+        value = item.get("fingerprint")
+        if value is not None and not (isinstance(value, str) and
+                                      _FINGERPRINT.fullmatch(value)):
+            raise damaged(f'{where}: "fingerprint" is neither null nor '
+                          f"{FINGERPRINT_DIGITS} hex digits")
+        result[_listed_name(_requote(name))] = value
+    return result
+
+
+def _json_kind(value) -> str:
+    kinds = ((bool, "boolean"), (int, "number"), (float, "number"),
+             (str, "string"), (list, "array"), (dict, "object"))
+    return next((kind for cls, kind in kinds if isinstance(value, cls)),
+                "null")
 
 
 def as_fingerprints(data: bytes) -> Dict[str, Optional[str]]:

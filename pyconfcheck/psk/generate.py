@@ -202,27 +202,54 @@ def _copy_metadata(source: os.stat_result, source_path: str, fd: int,
             note.append(f"could not keep the {name.split('.')[1]} attribute")
 
 
-def _new_file_metadata(fd: int, gid: Optional[int], note: list) -> None:
+#: why a new directory or file did not get root:<QEMU group>
+GROUP_UNKNOWN, NOT_ROOT = "group unknown", "not root"
+
+
+def _new_file_metadata(fd: int, gid: Optional[int]) -> Optional[str]:
+    """Mode and owner of a new file; GROUP_UNKNOWN, NOT_ROOT or None."""
     os.fchmod(fd, FILE_MODE)
     if gid is None:
-        note.append("the QEMU group is unknown; set the file's group to it")
-        return
+        return GROUP_UNKNOWN
     try:
         os.fchown(fd, 0, gid)
     except PermissionError:
-        note.append(f"could not give the file to root:{gid} (not running "
-                    "as root); do it with chown")
+        return NOT_ROOT
+    return None
+
+
+def _ownership_note(gid: Optional[int], problems: dict) -> Optional[str]:
+    """One sentence for what did not get root:<QEMU group>.
+
+    ``problems`` maps "directory" and "file" (the new ones) to
+    GROUP_UNKNOWN, NOT_ROOT or None.
+    """
+    for problem in (GROUP_UNKNOWN, NOT_ROOT):
+        things = [what for what, why in problems.items() if why == problem]
+        if not things:
+            continue
+        new = "the new " + " and ".join(things)
+        them = "them" if len(things) > 1 else "it"
+        if problem == GROUP_UNKNOWN:
+            return (f"the QEMU group is unknown on this host, so {new} "
+                    f"could not be given to it; chgrp {them} to the group "
+                    "QEMU runs as")
+        return (f"could not give {new} to root:{gid} (not running as "
+                f"root); chown {them} root:{gid}")
+    return None
 
 
 def write_atomically(path: str, content: bytes, gid: Optional[int]) -> Tuple[
-        bool, Optional[str]]:
+        bool, Optional[str], Optional[str]]:
     """Replace ``path`` (following a symlink) by ``content``.
 
-    Returns (whether the file was created, a note for the user or None).
+    Returns (whether the file was created, a note for the user or None,
+    why a new file is not root:<QEMU group> or None).
     """
     real = os.path.realpath(path)
     directory = os.path.dirname(real)
     note: list = []
+    ownership = None
     try:
         existing = os.stat(real)
     except FileNotFoundError:
@@ -235,7 +262,7 @@ def write_atomically(path: str, content: bytes, gid: Optional[int]) -> Tuple[
         if existing is not None:
             _copy_metadata(existing, real, fd, note)
         else:
-            _new_file_metadata(fd, gid, note)
+            ownership = _new_file_metadata(fd, gid)
         view = memoryview(content)
         while view:
             written = os.write(fd, view)
@@ -258,39 +285,72 @@ def write_atomically(path: str, content: bytes, gid: Optional[int]) -> Tuple[
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
-    return existing is None, "; ".join(note) or None
+    return existing is None, "; ".join(note) or None, ownership
 
 
-def make_directory(directory: str, gid: Optional[int]) -> Tuple[
-        bool, Optional[str]]:
-    """Create the key directory 0750 root:<qemu group> if it is missing."""
-    if os.path.isdir(directory):
+def _reason(exc: OSError) -> str:
+    """strerror as the rest of confcheck words it: lower case first."""
+    if exc.errno == errno.ELOOP:
+        return "too many levels of symbolic links (a symlink loop)"
+    reason = exc.strerror or str(exc)
+    return reason[:1].lower() + reason[1:]
+
+
+def make_directory(directory: str, gid: Optional[int],
+                   shown: Optional[str] = None) -> Tuple[bool, Optional[str]]:
+    """Create the key directory 0750 root:<qemu group> if it is missing.
+
+    Returns (whether it was created, GROUP_UNKNOWN, NOT_ROOT or None).
+    ``shown`` names the directory in messages (the host's view).
+    """
+    shown = shown or directory
+    try:
+        info = os.stat(directory)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        # A symlink loop, a file where a directory belongs, no search
+        # right: os.path.isdir() would call each of these "missing".
+        if exc.errno == errno.EACCES:
+            raise GenerateError(f"cannot reach {shown}: permission denied "
+                                "on a directory above it") from None
+        raise GenerateError(f"{shown}: {_reason(exc)}") from None
+    if info is not None:
+        if not stat.S_ISDIR(info.st_mode):
+            raise GenerateError(f"{shown} exists and is not a directory")
         return False, None
-    if os.path.lexists(directory):
-        raise GenerateError(f"{directory} exists and is not a directory")
-    parent = os.path.dirname(directory.rstrip("/"))
-    if parent and not os.path.isdir(parent):
-        os.makedirs(parent, 0o755)
-    os.mkdir(directory, DIR_MODE)
-    os.chmod(directory, DIR_MODE)
+    if os.path.islink(directory):
+        raise GenerateError(f"{shown} is a symbolic link to a path that "
+                            "does not exist; create that directory or "
+                            "remove the link")
+    try:
+        parent = os.path.dirname(directory.rstrip("/"))
+        if parent and not os.path.isdir(parent):
+            os.makedirs(parent, 0o755)
+        os.mkdir(directory, DIR_MODE)
+        os.chmod(directory, DIR_MODE)
+    except OSError as exc:
+        raise GenerateError(f"cannot create {shown}: {_reason(exc)}") \
+            from None
     if gid is None:
-        return True, "the QEMU group is unknown; set the directory's group"
+        return True, GROUP_UNKNOWN
     try:
         os.chown(directory, 0, gid)
     except PermissionError:
-        return True, (f"could not give the directory to root:{gid} (not "
-                      "running as root)")
+        return True, NOT_ROOT
     return True, None
 
 
 def generate(directory: str, identity: str = "qemu",
              size: int = DEFAULT_BYTES, rotate: bool = False,
              key: Optional[bytes] = None, gid: Optional[int] = None,
-             shown_path: Optional[str] = None) -> Result:
+             shown_path: Optional[str] = None,
+             shown_dir: Optional[str] = None) -> Result:
     """Add (or with ``rotate`` replace) the key of ``identity``.
 
-    ``directory`` is a real path on this machine; ``shown_path`` the name
-    to use in messages (the host's view under --root).  ``key`` comes from
+    ``directory`` is a real path on this machine; ``shown_path`` and
+    ``shown_dir`` the names of the file and the directory to use in
+    messages (the host's view under --root).  ``key`` comes from
     ``--from``; otherwise ``size`` random bytes from the OS.
     """
     problem = identity_problem(identity)
@@ -307,32 +367,63 @@ def generate(directory: str, identity: str = "qemu",
                                 f"{MAX_BYTES}; {DEFAULT_BYTES} is plenty")
         key = secrets.token_bytes(size)
 
-    created_dir, dir_note = make_directory(directory, gid)
+    created_dir, dir_ownership = make_directory(directory, gid, shown_dir)
     path = os.path.join(directory, "keys.psk")
-    lock = _lock(directory)
+    shown = shown_path or path
     try:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read(keyfile_limit() + 1)
-        except FileNotFoundError:
-            data = b""
-        except IsADirectoryError:
-            raise GenerateError(f"{shown_path or path} is a directory")
-        if len(data) > keyfile_limit():
-            raise GenerateError(f"{shown_path or path} is too large")
-        content, line, action = updated_content(data, identity, key, rotate)
-        created_file, file_note = write_atomically(path, content, gid)
+        lock = _lock(directory)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        if exc.errno == errno.ELOOP:
-            reason = "too many levels of symbolic links"
-        raise GenerateError(f"{shown_path or path}: {reason}") from None
+        raise GenerateError(f"cannot lock {shown_dir or directory}: "
+                            f"{_reason(exc)}") from None
+    try:
+        data = _read_existing(path, shown)
+        content, line, action = updated_content(data, identity, key, rotate)
+        try:
+            created_file, file_note, file_ownership = write_atomically(
+                path, content, gid)
+        except OSError as exc:
+            raise GenerateError(f"cannot write {shown}: {_reason(exc)}") \
+                from None
+    except OSError as exc:
+        raise GenerateError(f"{shown}: {_reason(exc)}") from None
     finally:
         os.close(lock)
-    notes = "; ".join(n for n in (dir_note, file_note) if n) or None
+    problems = {"directory": dir_ownership if created_dir else None,
+                "file": file_ownership if created_file else None}
+    notes = "; ".join(n for n in (_ownership_note(gid, problems), file_note)
+                      if n) or None
     raw = identity.encode("utf-8", "surrogateescape")
     return Result(shown_path or path, line, len(key), action,
                   fingerprint(raw, key), created_file, created_dir, notes)
+
+
+def _read_existing(path: str, shown: str) -> bytes:
+    """The current keys.psk, or b"" when there is none.
+
+    A FIFO or a device is refused before it is opened: reading a FIFO
+    would wait for a writer forever.  The read itself goes through
+    ``read_limited``, which opens without blocking and checks again.
+    """
+    from ..reader import ReadError, read_limited
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return b""
+    if stat.S_ISDIR(info.st_mode):
+        raise GenerateError(f"{shown}: is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise GenerateError(f"{shown}: not a regular file")
+    try:
+        data = read_limited(path, keyfile_limit())
+    except ReadError as exc:
+        if exc.errno == errno.ENOENT:
+            return b""
+        raise GenerateError(str(exc).replace(path, shown, 1)) from None
+    if len(data) > keyfile_limit():
+        raise GenerateError(f"{shown}: larger than "
+                            f"{keyfile_limit() >> 20} MiB")
+    return data
 
 
 def keyfile_limit() -> int:

@@ -35,7 +35,8 @@ SAFE_IDENTITY_BYTES = 128
 
 BOM = b"\xef\xbb\xbf"
 #: 16 hex digits in a row may be part of a key: never shown in a name
-_LONG_HEX_RUN = re.compile(rb"[0-9A-Fa-f]{16}")
+_LONG_HEX = 16
+_LONG_HEX_RUN = re.compile(rb"[0-9A-Fa-f]{%d}" % _LONG_HEX)
 _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 _BLANKS = b" \t"
 
@@ -243,14 +244,18 @@ def server_lookup(data: bytes, identity: bytes) -> Lookup:
 # -- naming things in messages ----------------------------------------------
 
 
-def show_name(name: bytes) -> str:
+def show_name(name: bytes, hex_written: bool = False) -> str:
     """An identity as a message may show it: quoted, escaped, bounded.
 
     A name that is or holds a long run of hex digits may be a key written
     in the wrong place (a missing ':', a stray tab), so it is described
-    rather than shown.
+    rather than shown.  So is a name read from a ``#<hex>`` field of 16 or
+    more digits (``hex_written``): that field may be a key with its ':'
+    at the end, and its decoded bytes are the key itself.
     """
-    if len(name) >= 16 and all(byte in _HEX_DIGITS for byte in name):
+    if hex_written and len(name) * 2 >= _LONG_HEX:
+        return f"<a name written as # and {len(name) * 2} hex digits>"
+    if len(name) >= _LONG_HEX and all(byte in _HEX_DIGITS for byte in name):
         return f"<a name of {len(name)} hex digits>"
     if _LONG_HEX_RUN.search(name):
         return f"<a name of {len(name)} bytes with a long run of hex digits>"
@@ -263,6 +268,11 @@ def show_name(name: bytes) -> str:
     return '"' + shown.replace('"', '\\"') + '"'
 
 
+def is_described(shown: str) -> bool:
+    """Whether ``show_name`` described the name instead of showing it."""
+    return shown.startswith("<")
+
+
 def needs_hex_form(identity: bytes) -> bool:
     """True when GnuTLS can only find the name in its ``#<hex>`` form."""
     return b":" in identity or identity.startswith(b"#") or b"\0" in identity
@@ -270,6 +280,14 @@ def needs_hex_form(identity: bytes) -> bool:
 
 def hex_form(identity: bytes) -> str:
     return "#" + identity.hex()
+
+
+def _shown_hex_form(identity: bytes, hex_written: bool = False) -> str:
+    """``hex_form`` for a message, or a placeholder when ``show_name``
+    would describe the name: its hex form is the same secret, encoded."""
+    if is_described(show_name(identity, hex_written)):
+        return "#<hex>"
+    return hex_form(identity)
 
 
 # -- findings ---------------------------------------------------------------
@@ -423,8 +441,9 @@ def _identity_in_use(report: _Report, data: bytes, lines: Sequence[KeyLine],
         elif lines[server.line - 1].text.startswith(b"#"):
             report.add("PSK020", ERROR, server.line, 1, SOURCE,
                        f"identity {shown} is only written as "
-                       f"\"{hex_form(identity)}\", a form QEMU on the source "
-                       f"does not read; write \"{_plain(identity)}:<key>\"")
+                       f"\"{_shown_hex_form(identity)}\", a form QEMU on the "
+                       "source does not read; write "
+                       f"\"{_plain(identity)}:<key>\"")
         else:
             report.add("PSK023", ERROR, server.line, 1, SOURCE,
                        f"QEMU on the source finds no line starting with "
@@ -446,7 +465,7 @@ def _identity_in_use(report: _Report, data: bytes, lines: Sequence[KeyLine],
                        f"identity {shown} contains ':' or starts with '#', "
                        "so GnuTLS on the destination cannot use line "
                        f"{client.line or server.line}; add "
-                       f"\"{hex_form(identity)}:<same key>\" as well")
+                       f"\"{_shown_hex_form(identity)}:<same key>\" as well")
         else:
             report.add("PSK023", ERROR, client.line, 1, DESTINATION,
                        f"GnuTLS on the destination finds no line for "
@@ -478,20 +497,20 @@ def _identity_in_use(report: _Report, data: bytes, lines: Sequence[KeyLine],
 
     for lookup in (client, server):
         if lookup.works and len(lookup.key) < RECOMMENDED_KEY_BYTES:
-            _weak(report, lookup.line, len(lookup.key), identity)
+            _weak(report, lookup.line, len(lookup.key), shown)
     return client, server
 
 
-def _plain(identity: bytes) -> str:
+def _plain(identity: bytes, hex_written: bool = False) -> str:
     """The name for a suggested line, without quotes (masked like
     ``show_name`` when it looks like a key)."""
-    shown = show_name(identity)
-    return shown[1:-1] if shown.startswith('"') else "<name>"
+    shown = show_name(identity, hex_written)
+    return "<name>" if is_described(shown) else shown[1:-1]
 
 
-def _weak(report: _Report, line: int, size: int, identity: bytes) -> None:
+def _weak(report: _Report, line: int, size: int, shown: str) -> None:
     report.add("PSK019", WARNING, line, 0, BOTH,
-               f"line {line}, identity {show_name(identity)}: the key is "
+               f"line {line}, identity {shown}: the key is "
                f"only {size} bytes; use at least {RECOMMENDED_KEY_BYTES} "
                "(32 recommended, as `confcheck psk generate` makes)")
 
@@ -513,15 +532,15 @@ def _other_line(report: _Report, data: bytes, line: KeyLine,
                 name: bytes, hex_written: bool) -> None:
     """Warnings for a line no identity in use reads."""
     shown = show_name(name.replace(BOM, b"", 1) if line.number == 1
-                      else name)
+                      else name, hex_written)
     subject = f"line {line.number}, identity {shown}"
 
     if hex_written and not needs_hex_form(name):
         report.add("PSK020", WARNING, line.number, 1, DESTINATION,
                    f"line {line.number} writes identity {shown} as "
-                   f"\"{hex_form(name)}\": only GnuTLS on the destination "
-                   "reads that form; QEMU as a source needs "
-                   f"\"{_plain(name)}:<key>\"")
+                   f"\"{_shown_hex_form(name, hex_written)}\": only GnuTLS "
+                   "on the destination reads that form; QEMU as a source "
+                   f"needs \"{_plain(name, hex_written)}:<key>\"")
     if not hex_written:
         if line.number == 1 and name.startswith(BOM):
             report.add("PSK015", WARNING, 1, 1, BOTH,
@@ -540,7 +559,7 @@ def _other_line(report: _Report, data: bytes, line: KeyLine,
             report.add("PSK021", WARNING, line.number, 1, DESTINATION,
                        f"{subject} starts with '#' or contains ':', so "
                        "GnuTLS on the destination reads it as another "
-                       f"name; it needs \"{hex_form(name)}:<key>\"")
+                       f"name; it needs \"{_shown_hex_form(name)}:<key>\"")
     if len(name) > SAFE_IDENTITY_BYTES:
         report.add("PSK021", WARNING, line.number, 1, BOTH,
                    f"line {line.number} has an identity of {len(name)} "
@@ -561,7 +580,7 @@ def _other_line(report: _Report, data: bytes, line: KeyLine,
     _defect_findings(report, WARNING, line.number, defects, subject)
     sizes = [len(key) for key in (client, server.key) if key is not None]
     if sizes and min(sizes) < RECOMMENDED_KEY_BYTES:
-        _weak(report, line.number, min(sizes), name)
+        _weak(report, line.number, min(sizes), shown)
 
 
 def _duplicates(report: _Report, data: bytes, lines: Sequence[KeyLine],
@@ -588,7 +607,7 @@ def _duplicates(report: _Report, data: bytes, lines: Sequence[KeyLine],
             keys = "the same key"
         else:
             keys = "a different key"
-        shown = show_name(name)
+        shown = show_name(name, earlier_hex or hex_written)
         if earlier_hex and not hex_written:
             used = (f"GnuTLS on the destination uses line {earlier.number}, "
                     f"QEMU on the source this line")
