@@ -13,6 +13,21 @@ from typing import Dict, List, Optional, Tuple
 
 _MAX_SYMLINKS = 40
 
+#: errnos that mean confcheck itself may not look, not that a path is absent
+_DENIED = (errno.EACCES, errno.EPERM)
+
+#: the account databases, by the kind of name they resolve
+ACCOUNT_FILES = {"user": "/etc/passwd", "group": "/etc/group"}
+
+
+def permission_denied(exc: BaseException) -> bool:
+    """Whether a failed stat or open was refused to confcheck itself.
+
+    Run as an ordinary user over a tree it cannot fully read, confcheck
+    must say "not checked" for such a path, never "missing".
+    """
+    return getattr(exc, "errno", None) in _DENIED
+
 
 class HostPathError(Exception):
     """A path that cannot be resolved (loop, too deep)."""
@@ -55,6 +70,8 @@ class Host:
         self.live = self.root == "/"
         self._passwd: Optional[Dict[str, Account]] = None
         self._groups: Optional[Dict[str, GroupEntry]] = None
+        #: account database -> why confcheck could not read it
+        self._unreadable_accounts: Dict[str, str] = {}
 
     # -- paths -----------------------------------------------------------
 
@@ -130,6 +147,17 @@ class Host:
         real = self.resolve(os.path.dirname(path) or "/")
         return os.lstat(os.path.join(real, os.path.basename(path)))
 
+    def denied(self, path: str) -> bool:
+        """stat() of ``path`` is refused to confcheck (EACCES, EPERM).
+
+        Then whether the path exists is unknown; ``exists`` says False.
+        """
+        try:
+            self.stat(path)
+        except OSError as exc:
+            return permission_denied(exc)
+        return False
+
     def exists(self, path: str) -> bool:
         """libvirt's virFileExists: the path exists (any type)."""
         try:
@@ -160,11 +188,34 @@ class Host:
         except OSError:
             return ""
 
+    def _read_accounts(self, path: str) -> str:
+        # A database confcheck may not read is remembered, so that an
+        # account it cannot find is "not checked" rather than "missing".
+        try:
+            return self.read_bytes(path, 16 << 20).decode("utf-8", "replace")
+        except OSError as exc:
+            if permission_denied(exc):
+                self._unreadable_accounts[path] = (
+                    f"confcheck cannot read {path} (permission denied)")
+            return ""
+
+    def accounts_unreadable(self, kind: str) -> Optional[str]:
+        """Why names of ``kind`` ("user", "group") cannot be looked up.
+
+        None when the database was read (or is simply absent, in which
+        case no name resolves, as on the host itself).
+        """
+        table = self.users if kind == "user" else self.groups
+        if table:
+            return None
+        return self._unreadable_accounts.get(ACCOUNT_FILES[kind])
+
     @property
     def users(self) -> Dict[str, Account]:
         if self._passwd is None:
             accounts = {}
-            for row in _parse_colon_file(self._read_text("/etc/passwd"), 4):
+            text = self._read_accounts(ACCOUNT_FILES["user"])
+            for row in _parse_colon_file(text, 4):
                 try:
                     account = Account(row[0], int(row[2]), int(row[3]),
                                       row[5] if len(row) > 5 else "")
@@ -178,7 +229,8 @@ class Host:
     def groups(self) -> Dict[str, GroupEntry]:
         if self._groups is None:
             groups = {}
-            for row in _parse_colon_file(self._read_text("/etc/group"), 3):
+            text = self._read_accounts(ACCOUNT_FILES["group"])
+            for row in _parse_colon_file(text, 3):
                 try:
                     gid = int(row[2])
                 except ValueError:

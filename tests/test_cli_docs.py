@@ -46,3 +46,21 @@ def test_explain_prints_no_control_characters():
     for code in rules.registry():
         text = docs.explain(code)
         assert not [c for c in text if ord(c) < 32 and c != "\n"], code
+
+
+def test_readme_counts_the_rules_of_each_family():
+    import collections
+    import re
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as stream:
+        readme = stream.read()
+    # Every code is its family and three digits (X509025: X509).
+    families = collections.Counter(code[:-3] for code in rules.registry())
+    rows = re.findall(r"^\| ((?:`[A-Z0-9]+` ?)+) \| (\d+) \|", readme, re.M)
+
+    counted = {tuple(re.findall(r"`([A-Z0-9]+)`", names)): int(count)
+               for names, count in rows}
+    assert {names: sum(families[name] for name in names)
+            for names in counted} == counted
+    assert sum(counted.values()) == len(rules.registry())
+    assert f"## What it checks ({len(rules.registry())} rules" in readme

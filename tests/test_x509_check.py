@@ -5,8 +5,10 @@ the tests run as, so key files can be 0600 without root and nothing is
 world-readable by accident.
 """
 
+import contextlib
 import datetime
 import os
+import signal
 
 import pytest
 
@@ -283,6 +285,84 @@ def test_c12_key_root_only(tmp_path, pki):
         (3, "error", "ACC002", 'vnc: the QEMU user libvirt-qemu:kvm cannot '
          'read "/etc/pki/qemu/server-key.pem" (root:root 0600); make it '
          'root:kvm 0640')]
+
+
+# -- files that are not regular files ----------------------------------------
+
+@contextlib.contextmanager
+def fails_instead_of_hanging(seconds: int = 20):
+    """A check that opens a FIFO blocks for ever: make it fail instead."""
+    def expire(signum, frame):
+        raise TimeoutError(f"the check took over {seconds} s (opened a FIFO?)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _replace(directory: str, name: str, kind: str) -> None:
+    path = os.path.join(directory, name)
+    os.remove(path)
+    if kind == "a directory":
+        os.mkdir(path)
+    else:
+        os.mkfifo(path)
+
+
+@pytest.mark.parametrize("kind", ["a directory", "a FIFO"])
+@pytest.mark.parametrize("name", ["ca-cert.pem", "server-cert.pem",
+                                  "server-key.pem"])
+def test_server_file_that_is_not_a_regular_file(tmp_path, pki, name, kind):
+    root = tree(tmp_path, CONF_HEAD + "vnc_tls = 1\n")
+    directory = pki_dir(root, "/etc/pki/qemu", server_files(pki))
+    _replace(directory, name, kind)
+    with fails_instead_of_hanging():
+        findings = run(root)
+    assert findings == [
+        (3, "error", "X509025", f'vnc: {name} in "/etc/pki/qemu" is {kind}, '
+         "not a regular file: QEMU cannot load it (needed as server)")]
+
+
+def test_not_a_regular_file_in_migration_has_the_migration_stage(tmp_path,
+                                                                pki):
+    root = tree(tmp_path, CONF_HEAD + "migrate_tls_force = 1\n")
+    directory = pki_dir(root, "/etc/pki/qemu",
+                        {**server_files(pki), **client_files(pki)})
+    _replace(directory, "server-key.pem", "a directory")
+    conf = os.path.join(root, "etc", "libvirt", "qemu.conf")
+    findings, _ = api.check_file(conf, api.Options(root=root,
+                                                   role="destination"))
+    assert [(f.line, f.severity, f.code, f.stage, f.message)
+            for f in findings if f.code == "X509025"] == [
+        (3, "error", "X509025", "migration", 'migrate: server-key.pem in '
+         '"/etc/pki/qemu" is a directory, not a regular file: QEMU cannot '
+         'load it (needed as server)')]
+
+
+def test_client_pair_with_a_directory_is_not_skipped(tmp_path, pki):
+    root = tree(tmp_path, CONF_HEAD + "nbd_tls = 1\n")
+    directory = pki_dir(root, "/etc/pki/qemu", {
+        "ca-cert.pem": certs.cert_pem(pki["ca"].cert), **client_files(pki)})
+    _replace(directory, "client-key.pem", "a directory")
+    assert run(root) == [
+        (3, "error", "X509025", 'nbd: client-key.pem in "/etc/pki/qemu" is '
+         "a directory, not a regular file: QEMU cannot load it (needed as "
+         "client)")]
+
+
+def test_optional_server_file_that_is_a_fifo(tmp_path, pki):
+    root = tree(tmp_path, CONF_HEAD + "vnc_tls = 1\n")
+    directory = pki_dir(root, "/etc/pki/qemu", server_files(pki))
+    os.mkfifo(os.path.join(directory, "dh-params.pem"))
+    with fails_instead_of_hanging():
+        findings = run(root)
+    assert findings == [
+        (3, "error", "X509025", 'vnc: dh-params.pem in "/etc/pki/qemu" is a '
+         "FIFO, not a regular file: QEMU cannot load it (needed as server)")]
 
 
 # -- the effective values ---------------------------------------------------

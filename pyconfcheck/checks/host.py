@@ -269,11 +269,19 @@ def check(ctx):
                           "plugins, security drivers) were skipped")
         return
     if ctx.version_detected:
-        yield ctx.finding(
-            "HOST004", f"judged against libvirt {ctx.version[0]}."
-            f"{ctx.version[1]}, the release installed on this host (its "
-            "package database); --libvirt-version chooses another")
+        installed = "%d.%d" % ctx.version_detected
+        if ctx.version_detected == ctx.version:
+            message = (f"judged against libvirt {installed}, the release "
+                       "installed on this host (its package database)")
+        else:
+            # Older or newer than the releases the settings table knows.
+            message = (f"libvirt {installed} is installed on this host, "
+                       "outside the releases confcheck models; judged by "
+                       "%d.%d's rules, the nearest it models" % ctx.version)
+        yield ctx.finding("HOST004", message + "; --libvirt-version "
+                          "chooses another")
     yield from build_default_accounts(ctx)
+    # Read last: the other checks have recorded what they skipped.
     notes = ctx._cache.get("host_skipped", {})
     for check_name, reason in notes.items():
         yield ctx.finding("HOST002", f"{check_name} was not checked: "
@@ -290,6 +298,11 @@ def build_default_accounts(ctx):
     for kind, name, resolver in (("user", user, effective.resolve_user),
                                  ("group", group, effective.resolve_group)):
         if resolver(ctx.host, name) is not None:
+            continue
+        unreadable = ctx.host.accounts_unreadable(kind)
+        if unreadable:
+            skipped(ctx, f"whether libvirt's built-in QEMU {kind} '{name}' "
+                    f"({why}) exists", f"{unreadable}; run confcheck as root")
             continue
         yield ctx.finding(
             "HOST003", f"Failed to parse {kind} '{name}': the QEMU {kind} "

@@ -877,6 +877,8 @@ def _security_names(ctx):
 
 
 def _accounts(ctx):
+    from . import host as probes
+
     if ctx.host is None:
         return
     doc = ctx.doc
@@ -887,6 +889,12 @@ def _accounts(ctx):
             ("swtpm_group", effective.resolve_group, "group")):
         text = doc.value(name)
         if text is None or resolver(ctx.host, text) is not None:
+            continue
+        unreadable = ctx.host.accounts_unreadable(kind)
+        if unreadable and not text.startswith("+"):
+            probes.skipped(ctx, f"whether {kind} '{text}' (qemu.conf {name}, "
+                           f"line {doc.first(name).line}) exists",
+                           f"{unreadable}; run confcheck as root")
             continue
         database = "/etc/passwd" if kind == "user" else "/etc/group"
         if text.startswith("+"):
@@ -948,6 +956,8 @@ def _lists(ctx):
 # -- virQEMUDriverConfigValidate: explicitly set TLS directories ------------
 
 def _tls_dirs(ctx):
+    from . import host as probes
+
     if ctx.host is None:
         return
     version = _version(ctx)
@@ -958,6 +968,11 @@ def _tls_dirs(ctx):
             continue
         path = ctx.doc.value(name)
         if path is None or ctx.host.exists(path):
+            continue
+        if ctx.host.denied(path):
+            probes.skipped(ctx, f"whether {name} directory '{path}' exists",
+                           "confcheck cannot reach it (permission denied); "
+                           "run confcheck as root")
             continue
         yield ctx.finding(
             "STA013", f"{name} directory '{path}' does not exist; create "

@@ -339,6 +339,31 @@ Failing: rdp_listen = "0.0.0.0" with an empty /etc/pki/qemu.
 Passing: the two files in place.
 Fix: put the RDP server certificate and key in the directory.
 """),
+    _rule("X509025", "x509-not-regular-file", F.ERROR,
+          "a credentials file is a directory, FIFO or device", """
+QEMU opens ca-cert.pem, server-cert.pem, server-key.pem (and ca-crl.pem,
+dh-params.pem, the client pair, whenever those names exist) as files: a
+directory under one of these names fails to load, and a FIFO blocks the
+guest or migration that reads it.  confcheck only looks at its type; it
+never opens it.
+
+Failing: mkdir /etc/pki/qemu/server-cert.pem (a copy gone wrong).
+Passing: /etc/pki/qemu/server-cert.pem, a regular PEM file.
+Fix: remove the directory, FIFO or device and put the PEM file there.
+"""),
+    _rule("X509026", "x509-not-checked", F.WARNING,
+          "confcheck was denied access to a credentials file", """
+confcheck run as an ordinary user may not search the credentials directory
+or read a file in it, even though the QEMU user can.  Then whether the file
+is there and valid is unknown: it was not checked (never reported as
+missing).  Whether the QEMU user can read it is still checked (ACC001,
+ACC002).
+
+Failing: /etc/pki/qemu root:kvm 0750 and confcheck run as a user outside
+kvm.
+Passing: the same directory, confcheck run as root.
+Fix: run confcheck as root (or as a member of the QEMU group).
+"""),
 )
 
 _MIGRATE_SETTINGS = ("migrate_tls_x509_cert_dir", "migrate_tls_x509_verify",
@@ -472,7 +497,8 @@ def _problems(ctx, plan: Plan, identity) -> List[Tuple[Problem, int, int]]:
                         plan.column))
 
     if (feature.directory_source.kind == LINE
-            and not ctx.host.exists(feature.directory)):
+            and not ctx.host.exists(feature.directory)
+            and not ctx.host.denied(feature.directory)):
         # The daemon does not start at all; the start-up rules say so.
         return out
 
@@ -515,9 +541,14 @@ def check(ctx) -> Iterator[F.Finding]:
 
     identity = ctx.qemu_identity
     if identity is None:
+        why = (ctx.host.accounts_unreadable("user")
+               or ctx.host.accounts_unreadable("group"))
         yield ctx.finding(
             "ACC003", "the user and group QEMU runs as could not be "
-            "resolved on this host: TLS file access was not checked")
+            "resolved on this host"
+            + (f": {why}; " if why else ": ")
+            + "TLS file access was not checked"
+            + (" (run confcheck as root)" if why else ""))
 
     # The same problem seen by several features is one finding that
     # names them all, at the first feature's line.
@@ -552,7 +583,8 @@ def check_rdp(ctx) -> Iterator[F.Finding]:
     if not written or feature is None:
         return
     if (feature.directory_source.kind == LINE
-            and not ctx.host.exists(feature.directory)):
+            and not ctx.host.exists(feature.directory)
+            and not ctx.host.denied(feature.directory)):
         return  # the daemon does not start: STA013 says so
     source = feature.directory_source
     line, column = (source.line, source.column) if source.line else (
@@ -560,7 +592,11 @@ def check_rdp(ctx) -> Iterator[F.Finding]:
     for name, what in (("server-cert.pem", "certificate"),
                        ("server-key.pem", "key")):
         path = f"{feature.directory}/{name}"
-        if not ctx.host.exists(path):
+        if ctx.host.denied(path):
+            problem = x509.not_checked(path)
+            yield ctx.finding(problem.code, f"rdp: {problem.message}", line,
+                              column)
+        elif not ctx.host.exists(path):
             yield ctx.finding(
                 "X509024", f"rdp: Missing {what} file '{path}': guests "
                 "with RDP graphics will not start", line, column)

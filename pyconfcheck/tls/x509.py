@@ -38,7 +38,7 @@ import re
 import stat
 from typing import Iterable, List, Optional, Sequence
 
-from ..host import Host, HostPathError, Identity
+from ..host import Host, HostPathError, Identity, permission_denied
 from . import Problem, access
 
 SERVER = "server"
@@ -83,10 +83,17 @@ def uuid_well_formed(text: str) -> bool:
 
 # -- reading ----------------------------------------------------------------
 
-def _read(host: Host, path: str) -> Optional[bytes]:
+def _read(host: Host, path: str, problems: List[Problem]
+          ) -> Optional[bytes]:
+    """The file's bytes, or None; a read refused to confcheck is noted."""
     try:
         return host.read_bytes(path, MAX_FILE)
-    except (OSError, HostPathError):
+    except (OSError, HostPathError) as exc:
+        if permission_denied(exc):
+            problems.append(Problem(
+                "X509026", f"confcheck cannot read \"{path}\" (permission "
+                "denied); its contents were not checked (run confcheck as "
+                "root)", path))
         return None
 
 
@@ -95,6 +102,40 @@ def _is_file(host: Host, path: str) -> bool:
         return stat.S_ISREG(host.stat(path).st_mode)
     except OSError:
         return False
+
+
+#: what file_kind() says of a path, besides "a directory", "a FIFO", ...
+REGULAR = "regular"
+MISSING = "missing"
+DENIED = "denied"
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"))
+
+
+def file_kind(host: Host, path: str) -> str:
+    """REGULAR, MISSING, DENIED (confcheck may not look), or what it is.
+
+    Only stat() is used: a FIFO is never opened, so it cannot hang us.
+    """
+    try:
+        mode = host.stat(path).st_mode
+    except OSError as exc:
+        return DENIED if permission_denied(exc) else MISSING
+    if stat.S_ISREG(mode):
+        return REGULAR
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def not_checked(path: str) -> Problem:
+    """confcheck may not reach ``path``: unknown, so never "missing"."""
+    return Problem("X509026", f"confcheck cannot reach \"{path}\" "
+                   "(permission denied); run confcheck as root to check it",
+                   path)
 
 
 def _certificates(data: bytes):
@@ -424,7 +465,17 @@ def check_directory(host: Host, directory: str, roles: Sequence[str], *,
     roles = [role for role in (SERVER, CLIENT) if role in set(roles)]
     try:
         info = host.stat(directory)
-    except OSError:
+    except OSError as exc:
+        if permission_denied(exc):
+            # Unknown to confcheck, but QEMU may still be shut out on
+            # the way there: a directory above that it cannot search.
+            problems = [Problem(
+                "X509026", f"confcheck cannot reach TLS directory "
+                f"\"{directory}\" (permission denied); run confcheck as root "
+                "to check it", directory)]
+            if identity is not None:
+                _access_problems(host, identity, directory, roles, problems)
+            return problems
         return [Problem("X509001", f"TLS directory \"{directory}\" does not "
                         "exist", directory)]
     if not stat.S_ISDIR(info.st_mode):
@@ -432,43 +483,47 @@ def check_directory(host: Host, directory: str, roles: Sequence[str], *,
                         "directory", directory)]
 
     problems: List[Problem] = []
-    present = {name for name in (CA_CERT, CA_CRL, SERVER_CERT, SERVER_KEY,
-                                 CLIENT_CERT, CLIENT_KEY, DH_PARAMS)
-               if host.exists(_join(directory, name))}
+    kinds = {name: file_kind(host, _join(directory, name))
+             for name in (CA_CERT, CA_CRL, SERVER_CERT, SERVER_KEY,
+                          CLIENT_CERT, CLIENT_KEY, DH_PARAMS)}
+    # Only regular files are read: a FIFO would block, a directory fails.
+    present = {name for name, kind in kinds.items() if kind == REGULAR}
 
     for role in roles:
         for name in REQUIRED[role]:
-            if name not in present and not any(
-                    p.path == _join(directory, name) for p in problems):
+            path = _join(directory, name)
+            if any(p.path == path for p in problems):
+                continue
+            if kinds[name] == MISSING:
                 problems.append(Problem(
                     "X509002", f"{name} is missing from \"{directory}\" "
                     f"(needed as {role})"
-                    + libvirtd_hint(host, directory, name),
-                    _join(directory, name)))
+                    + libvirtd_hint(host, directory, name), path))
+            elif kinds[name] == DENIED:
+                problems.append(not_checked(path))
+            elif kinds[name] != REGULAR:
+                problems.append(_not_regular(directory, name, kinds[name],
+                                             role))
+    if SERVER in roles:
+        # QEMU loads these whenever they exist, whatever they are.
+        for name in (CA_CRL, DH_PARAMS):
+            if kinds[name] not in (REGULAR, MISSING, DENIED):
+                problems.append(_not_regular(directory, name, kinds[name],
+                                             SERVER))
 
     if identity is not None:
-        for name in files_used(host, directory, roles):
-            for problem in access.check_qemu_can_read(
-                    host, identity, _join(directory, name)):
-                # A directory QEMU cannot search blocks every file once.
-                if problem.code == "ACC001" and any(
-                        p.code == "ACC001" and p.path == problem.path
-                        for p in problems):
-                    continue
-                problems.append(problem)
+        _access_problems(host, identity, directory, roles, problems)
 
     cas = []
     ca_path = _join(directory, CA_CERT)
     if CA_CERT in present:
-        cas, ca_problems = _load_cas(host, ca_path, now, fingerprints)
-        problems += ca_problems
+        cas = _load_cas(host, ca_path, now, fingerprints, problems)
 
     leaves = []
     for role in roles:
         if role == CLIENT:
-            problems += _client_pair_problems(host, directory, present,
-                                              peer_verifies)
-            if not {CLIENT_CERT, CLIENT_KEY} <= present:
+            if not _client_files_usable(host, directory, kinds,
+                                        peer_verifies, problems):
                 continue
         cert_name = SERVER_CERT if role == SERVER else CLIENT_CERT
         key_name = SERVER_KEY if role == SERVER else CLIENT_KEY
@@ -477,7 +532,7 @@ def check_directory(host: Host, directory: str, roles: Sequence[str], *,
         if cert is not None:
             leaves.append((role, cert, _join(directory, cert_name)))
         if key_name in present:
-            key_data = _read(host, _join(directory, key_name))
+            key_data = _read(host, _join(directory, key_name), problems)
             if key_data is not None:
                 problems += _check_key(
                     key_data, cert, _join(directory, key_name),
@@ -496,7 +551,7 @@ def check_directory(host: Host, directory: str, roles: Sequence[str], *,
                         f"connecting to \"{name}\" rejects it", cert_path))
 
     if SERVER in roles and DH_PARAMS in present:
-        data = _read(host, _join(directory, DH_PARAMS))
+        data = _read(host, _join(directory, DH_PARAMS), problems)
         if data is not None and not _dh_params_valid(data):
             problems.append(Problem(
                 "X509017", f"\"{_join(directory, DH_PARAMS)}\" is not PEM "
@@ -505,29 +560,42 @@ def check_directory(host: Host, directory: str, roles: Sequence[str], *,
                 "--generate-dh-params or remove it",
                 _join(directory, DH_PARAMS)))
     if SERVER in roles and CA_CRL in present:
-        data = _read(host, _join(directory, CA_CRL))
+        data = _read(host, _join(directory, CA_CRL), problems)
         if data is not None:
             problems += _check_crl(data, _join(directory, CA_CRL), leaves)
     return problems
 
 
-def _load_cas(host, ca_path, now, fingerprints):
-    problems = []
-    data = _read(host, ca_path)
+def _access_problems(host, identity, directory, roles, problems) -> None:
+    """Whether the QEMU user can open each file it will open."""
+    for name in files_used(host, directory, roles):
+        for problem in access.check_qemu_can_read(
+                host, identity, _join(directory, name)):
+            # A directory QEMU cannot search blocks every file once.
+            if problem.code == "ACC001" and any(
+                    p.code == "ACC001" and p.path == problem.path
+                    for p in problems):
+                continue
+            problems.append(problem)
+
+
+def _load_cas(host, ca_path, now, fingerprints, problems):
+    data = _read(host, ca_path, problems)
     if data is None:
-        return [], problems
+        return []
     try:
         cas = _certificates(data)
     except ValueError:
-        return [], [Problem("X509003", f"\"{ca_path}\" holds no readable PEM "
-                            "certificate", ca_path)]
+        problems.append(Problem("X509003", f"\"{ca_path}\" holds no readable "
+                                "PEM certificate", ca_path))
+        return []
     for ca in cas:
         problems += _check_ca(ca, ca_path, now)
         if fingerprints:
             problems.append(Problem(
                 "X509018", f"CA \"{_subject(ca)}\" in \"{ca_path}\" has "
                 f"SHA-256 fingerprint {fingerprint(ca)}", ca_path))
-    return cas, problems
+    return cas
 
 
 def _load_leaf(host, directory, cert_name, role, present, now, cas,
@@ -535,7 +603,7 @@ def _load_leaf(host, directory, cert_name, role, present, now, cas,
     if cert_name not in present:
         return None
     cert_path = _join(directory, cert_name)
-    data = _read(host, cert_path)
+    data = _read(host, cert_path, problems)
     if data is None:
         return None
     try:
@@ -549,6 +617,37 @@ def _load_leaf(host, directory, cert_name, role, present, now, cas,
     if cas:
         problems += _check_chain(cert, role, cert_path, cas, ca_path)
     return cert
+
+
+def _not_regular(directory: str, name: str, kind: str, role: str
+                 ) -> Problem:
+    return Problem(
+        "X509025", f"{name} in \"{directory}\" is {kind}, not a regular "
+        f"file: QEMU cannot load it (needed as {role})",
+        _join(directory, name))
+
+
+def _client_files_usable(host, directory, kinds, peer_verifies,
+                         problems) -> bool:
+    """Problems of the optional client pair; True when both can be read.
+
+    QEMU uses the pair when both names exist (of any type), so a
+    directory under one of them fails rather than being skipped.
+    """
+    pair = (CLIENT_CERT, CLIENT_KEY)
+    denied = [name for name in pair if kinds[name] == DENIED]
+    if denied:
+        problems += [not_checked(_join(directory, name)) for name in denied]
+        return False
+    existing = {name for name in pair if kinds[name] != MISSING}
+    problems += _client_pair_problems(host, directory, existing,
+                                      peer_verifies)
+    if len(existing) < len(pair):
+        return False
+    odd = [name for name in pair if kinds[name] != REGULAR]
+    problems += [_not_regular(directory, name, kinds[name], CLIENT)
+                 for name in odd]
+    return not odd
 
 
 def _client_pair_problems(host, directory, present, peer_verifies):
