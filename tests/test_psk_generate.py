@@ -760,3 +760,23 @@ def test_compare_masks_key_like_names_of_a_foreign_list(tmp_path):
     assert result.output == ('"qemu"                                  only '
                              "in A\n<a name with a long run of hex digits>"
                              "  only in B\n")
+
+
+@pytest.mark.parametrize("settings, directory", [
+    ('default_tls_psk_dir = "/srv/psk"\n', "srv/psk"),
+    # migrate_tls_psk_dir wins over the default directory it falls back to
+    ('default_tls_psk_dir = "/srv/psk"\nmigrate_tls_psk_dir = "/srv/mig"\n',
+     "srv/mig")])
+def test_directory_comes_from_the_hosts_qemu_conf(host, settings, directory):
+    (host / "etc" / "libvirt" / "qemu.conf").write_text(settings)
+
+    result = invoke("psk", "generate", "--root", str(host))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        f'added a 32-byte key for identity "qemu" in /{directory}/keys.psk '
+        "(line 1); fingerprint ")
+    written = host / directory / "keys.psk"
+    assert written.stat().st_mode & 0o777 == 0o640
+    assert written.parent.stat().st_mode & 0o777 == 0o750
+    assert not keys_of(host).exists()
