@@ -488,3 +488,20 @@ def test_readme_shows_the_demo_output_as_it_is():
     shown = [line for line in done.stdout.splitlines()
              if line.startswith("examples/")]
     assert (done.returncode, block.splitlines()) == (1, shown)
+
+
+def test_readme_shows_psk_check_as_it_is(tmp_path):
+    with open(os.path.join(_REPO, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    block = readme.split("$ confcheck psk check keys.psk\n",
+                         1)[1].split("```", 1)[0]
+    keys = tmp_path / "keys.psk"
+    keys.write_bytes(b"qemu:0xdeadbeef\r\nbackup:abcd\n")
+    keys.chmod(0o644)
+
+    done = subprocess.run(
+        [os.path.join(VENV_BIN, "confcheck"), "psk", "check", "keys.psk"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+    assert (done.returncode, done.stdout.splitlines()) == (
+        1, block.splitlines())
