@@ -69,17 +69,14 @@ def hide_passwords(text: str, root: str) -> str:
 @click.option("--as", "as_path", default=DEFAULT_AS, show_default=True,
               metavar="PATH",
               help="The path the file is shown at (/files<PATH>/...).")
-@click.option("--show-passwords", is_flag=True,
-              help="Print password values too, as augtool does (hidden "
-                   "by default).")
-def tree_command(file, as_path, show_passwords):
+def tree_command(file, as_path):
     """Print the tree our Augeas lens gives FILE, as augtool print does.
 
     Pure Python (the Lark mirror of lenses/libvirtd_qemu.aug): no
     libaugeas needed.  Where the lens cannot read the file, says where
     and why as Augeas does, and exits 1.  Password values (vnc_password
-    and the like, commented out too) print as <hidden> unless
-    --show-passwords is given.
+    and the like, commented out too) print as <hidden>, the one way the
+    output differs from augtool's: confcheck never prints a password.
     """
     from ..reader import MAX_CONFIG_SIZE, ReadError, read_limited
     from . import parse_bytes, print_tree
@@ -97,9 +94,8 @@ def tree_command(file, as_path, show_passwords):
 
     result = parse_bytes(data)
     if result.ok:
-        text = print_tree(result.tree, as_path)
-        if not show_passwords:
-            text = hide_passwords(text, "/files" + as_path)
+        text = hide_passwords(print_tree(result.tree, as_path),
+                              "/files" + as_path)
         click.echo(text, nl=False)
         sys.exit(EXIT_OK)
     error = result.error
