@@ -10,6 +10,12 @@ that stops testing what its name says is noticed.
 
 The peer of a one-role case is a reference directory made from the
 reference CA, served or loaded as root.
+
+``hinges_on`` names what decides a case that only some qemu.conf
+features tell confcheck, so the end-to-end oracle reaches that case
+only through a feature that does: the host name a client expects
+(only migration names one) or whether the server verifies clients (an
+NBD client's settings do not say).
 """
 
 import os
@@ -70,6 +76,12 @@ def _usage(**changes) -> Usage:
     return Usage(**base)
 
 
+#: the case turns on the name the client expects in the server's
+#: certificate
+HOST_NAME = "host-name"
+#: the case turns on whether the server verifies client certificates
+PEER_VERIFY = "peer-verify"
+
 #: owner uid, gid and mode of a path inside the case directory ("." = it)
 Mode = Tuple[int, int, int]
 
@@ -94,6 +106,9 @@ class Case:
     give_secret: bool = True
     #: needs root (runs QEMU as another user)
     needs_root: bool = False
+    #: "" or what decides the case beyond the directory: HOST_NAME,
+    #: PEER_VERIFY (see the module's docstring)
+    hinges_on: str = ""
 
 
 def acl_xattr(entries) -> bytes:
@@ -274,12 +289,13 @@ CASES = (
          lambda w: _server_with(w, san=[DEST], usage=_usage(
              key_usage=("key_cert_sign",), key_usage_critical=False))),
     Case("server-wrong-san", "server", False, lambda w: _server_with(
-        w, cn="some server", san=["elsewhere.example.test"])),
+        w, cn="some server", san=["elsewhere.example.test"]),
+         hinges_on=HOST_NAME),
     Case("server-cn-only", "server", True, lambda w: _server_with(w)),
     Case("server-cn-only-wrong", "server", False, lambda w: _server_with(
-        w, cn="elsewhere.example.test")),
+        w, cn="elsewhere.example.test"), hinges_on=HOST_NAME),
     Case("server-cn-right-san-wrong", "server", False, lambda w: _server_with(
-        w, san=["elsewhere.example.test"])),
+        w, san=["elsewhere.example.test"]), hinges_on=HOST_NAME),
     Case("server-wildcard-san", "server", True, lambda w: _server_with(
         w, cn="wild", san=["*.example.test"])),
     Case("server-ip-san", "server", True, lambda w: _server_with(
@@ -298,7 +314,7 @@ CASES = (
                           not_before=NOW - 900 * DAY,
                           not_after=NOW - DAY).cert)})),
     Case("san-ip-only-cn-name", "server", False, lambda w: _server_with(
-        w, san=["127.0.0.1"])),
+        w, san=["127.0.0.1"]), hinges_on=HOST_NAME),
     # QEMU 7.2 does not refuse its own revoked certificate.
     Case("crl-revokes-server", "server", True, lambda w: dict(
         w.server_files(), **{"ca-crl.pem": certs.crl_pem(
@@ -357,9 +373,10 @@ CASES = (
     # -- the client side (NBD disks, chardev connect, migration source) --
     Case("client-good", "client", True, lambda w: w.client_files()),
     Case("client-ca-only-peer-verifies", "client", False,
-         lambda w: {"ca-cert.pem": w.ca_pem()}),
+         lambda w: {"ca-cert.pem": w.ca_pem()}, hinges_on=PEER_VERIFY),
     Case("client-ca-only-peer-trusts", "client", True,
-         lambda w: {"ca-cert.pem": w.ca_pem()}, verify=False),
+         lambda w: {"ca-cert.pem": w.ca_pem()}, verify=False,
+         hinges_on=PEER_VERIFY),
     Case("client-no-ca-cert", "client", False, lambda w: _replace(
         w.client_files(), ca_cert=None)),
     Case("client-expired", "client", False, lambda w: _client_with(
@@ -369,7 +386,7 @@ CASES = (
     Case("client-key-mismatch", "client", False, lambda w: w.client_files(
         key=certs.key("stranger"))),
     Case("client-cert-without-key", "client", False, lambda w: _replace(
-        w.client_files(), client_key=None)),
+        w.client_files(), client_key=None), hinges_on=PEER_VERIFY),
     Case("client-purpose-server-critical", "client", False,
          lambda w: _client_with(w, usage=_usage(
              purposes=("server",), purposes_critical=True))),
@@ -382,16 +399,19 @@ CASES = (
     # -- a migration host: the same directory serves and connects --------
     Case("migration-good", "both", True, lambda w: w.migration_files()),
     Case("migration-no-client-files", "both", False, lambda w: _replace(
-        w.migration_files(), client_cert=None, client_key=None)),
+        w.migration_files(), client_cert=None, client_key=None),
+         hinges_on=PEER_VERIFY),
     Case("migration-no-client-files-no-verify", "both", True,
          lambda w: _replace(w.migration_files(), client_cert=None,
-                            client_key=None), verify=False),
+                            client_key=None), verify=False,
+         hinges_on=PEER_VERIFY),
     Case("migration-wrong-host", "both", False, lambda w: w.migration_files(),
-         hostname="other-host.example.test"),
+         hostname="other-host.example.test", hinges_on=HOST_NAME),
     Case("migration-libvirtd-client-names", "both", False, lambda w: dict(
         _replace(w.migration_files(), client_cert=None, client_key=None),
         **{"clientcert.pem": certs.cert_pem(w.both.cert),
-           "clientkey.pem": certs.key_pem(w.both.key)})),
+           "clientkey.pem": certs.key_pem(w.both.key)}),
+         hinges_on=PEER_VERIFY),
 )
 
 
