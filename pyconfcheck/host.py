@@ -158,6 +158,23 @@ class Host:
             return permission_denied(exc)
         return False
 
+    def refusal(self, path: str, contents: bool = True) -> Optional[str]:
+        """Why confcheck itself may not look at ``path``, or None.
+
+        With ``contents`` the file must be readable too; without, only
+        stat() counts (a directory, a socket, a program).  The words are
+        those of the HOST002 notes: a path refused is "not checked".
+        """
+        try:
+            if contents:
+                self.read_bytes(path, 0)
+            else:
+                self.stat(path)
+        except OSError as exc:
+            if permission_denied(exc):
+                return f"confcheck cannot read {path} (permission denied)"
+        return None
+
     def exists(self, path: str) -> bool:
         """libvirt's virFileExists: the path exists (any type)."""
         try:

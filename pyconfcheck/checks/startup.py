@@ -13,6 +13,7 @@ from typing import Iterable, List, Optional
 
 from .. import effective, settings
 from ..findings import ERROR, INFO, STAGE_START, STAGE_VM_START, WARNING
+from ..host import permission_denied
 from ..reader import ReadError
 from ..rules import Rule
 from ..syntax import getters, virconf
@@ -592,7 +593,48 @@ def _place(ctx, name):
     return entry.value.line or entry.line, entry.value.column or entry.column
 
 
+def _written(ctx, name):
+    """How a HOST002 note names a setting: "qemu.conf NAME, line N"."""
+    entry = ctx.doc.first(name)
+    if entry is None:
+        return f"{name}, its default"
+    return f"qemu.conf {name}, line {entry.line}"
+
+
+def _not_checked(ctx, what, path, contents=True):
+    """Note ``what`` as not checked when confcheck may not look at ``path``.
+
+    Run as an ordinary user, confcheck is often refused a path the
+    daemon (root) reads: the path is then unknown, never "missing".
+    """
+    if ctx.host.refusal(path, contents) is None:
+        return False
+    _say_refused(ctx, what, path)
+    return True
+
+
+def _say_refused(ctx, what, path):
+    from . import host as probes
+
+    probes.skipped(ctx, what, f"confcheck cannot read {path} (permission "
+                   "denied); run confcheck as root")
+
+
+def _mount_table(ctx):
+    """The mount table, or Unknown saying why (refused, or not there)."""
+    from . import host as probes
+
+    table = probes.mounts(ctx.host)
+    if isinstance(table, probes.Unknown):
+        refused = ctx.host.refusal("/proc/mounts")
+        if refused:
+            # probes.mounts says "no /proc/mounts", which is not so.
+            return probes.Unknown(f"{refused}; run confcheck as root")
+    return table
+
+
 def check(ctx):
+    _evidence_refused(ctx)
     yield from _load_phase(ctx)
     yield from _tls_dirs(ctx)
     yield from _directories(ctx)
@@ -602,6 +644,26 @@ def check(ctx):
     yield from _port_allocators(ctx)
     yield from _security_host(ctx)
     yield from _warnings(ctx)
+
+
+def _evidence_refused(ctx):
+    """Host files that decide what the file is judged by, when refused.
+
+    Without them confcheck falls back (the newest release; root:root as
+    the built-in QEMU account), which may not be what the host runs.
+    """
+    if ctx.host is None:
+        return
+    from ..version import DPKG_STATUS
+
+    if ctx.version is None and ctx.version_detected is None:
+        _not_checked(ctx, "which libvirt release is installed (judged by "
+                     "the newest rules, with the TLS-PSK proposal; "
+                     "--libvirt-version X.Y names one)", DPKG_STATUS)
+    if not ctx.session and not ctx.host.os_release():
+        _not_checked(ctx, "which QEMU user and group libvirt is built with "
+                     "(the distribution /etc/os-release names)",
+                     "/etc/os-release")
 
 
 # -- values read while loading the file -------------------------------------
@@ -786,6 +848,8 @@ def _nvram(ctx):
     if not nvram:
         return
     firmware = _firmware_descriptors(ctx)
+    if firmware is _UNKNOWN:
+        return
     if firmware:
         yield ctx.finding(
             "STA006", f"nvram is ignored: firmware descriptors exist in "
@@ -806,17 +870,34 @@ def _nvram(ctx):
             return
 
 
+#: A host probe confcheck was refused (its HOST002 note is recorded).
+_UNKNOWN = object()
+
+
 def _firmware_descriptors(ctx):
+    """The first directory holding firmware descriptors, None, or _UNKNOWN.
+
+    With descriptors the daemon ignores nvram, format and all, so one
+    directory confcheck may not list leaves both unknown.
+    """
     if ctx.host is None:
         return None
+    refused = None
     for directory in _FIRMWARE_DIRS:
         try:
             names = os.listdir(ctx.host.resolve(directory))
-        except OSError:
+        except OSError as exc:
+            if refused is None and permission_denied(exc):
+                refused = directory
             continue
         if any(name.endswith(".json") for name in names):
             return directory
-    return None
+    if refused is None:
+        return None
+    _say_refused(ctx, f"whether nvram ({_written(ctx, 'nvram')}) is ignored "
+                 f"for firmware descriptors in {refused}, or each entry "
+                 "must be LOADER:VARS", refused)
+    return _UNKNOWN
 
 
 def _hugetlbfs(ctx):
@@ -836,9 +917,15 @@ def _hugetlbfs(ctx):
         return
     from . import host as probes
 
-    table = probes.mounts(ctx.host)
+    table = _mount_table(ctx)
     for path in paths:
         if not ctx.host.exists(path):
+            if _not_checked(ctx, f"whether hugetlbfs_mount '{path}' is a "
+                            "hugetlbfs mount "
+                            f"({_written(ctx, 'hugetlbfs_mount')})", path,
+                            contents=False):
+                # Unknown, not missing: a bad entry further on still fails.
+                continue
             problem = (f"cannot determine filesystem for '{path}': No such "
                        "file or directory")
         elif isinstance(table, probes.Unknown):
@@ -993,7 +1080,8 @@ def _directories(ctx):
         if path is None:
             continue
         full = path + suffix
-        problem = _creatable(ctx, full)
+        problem = _creatable(ctx, full, f"whether the daemon can create "
+                             f"{label} {full} ({_written(ctx, name)})")
         if problem:
             yield ctx.finding(
                 "STA015", f"Failed to create {label} {full}: {problem}; "
@@ -1001,11 +1089,12 @@ def _directories(ctx):
                 *_place(ctx, name), setting=name, extra=_state_at(name))
 
 
-def _creatable(ctx, path):
+def _creatable(ctx, path, what):
     """Why ``mkdir -p path`` by the daemon would fail on the host, or None.
 
     The privileged daemon runs as root; the session daemon as the user
-    confcheck runs as.
+    confcheck runs as.  What confcheck may not look at is noted as
+    ``what`` not checked, and None returned.
     """
     if path == "":
         return "Invalid argument"
@@ -1019,11 +1108,16 @@ def _creatable(ctx, path):
         try:
             info = host.stat(current)
         except FileNotFoundError:
-            return _refused_by_filesystem(ctx, os.path.dirname(current)) \
+            return _refused_by_filesystem(ctx, os.path.dirname(current),
+                                          what) \
                 or _may_create_in(ctx, parent_info)
         except NotADirectoryError:
             return "Not a directory"
         except OSError as exc:
+            if permission_denied(exc) and not ctx.session:
+                # Refused to confcheck, not to the daemon: it runs as root.
+                _say_refused(ctx, what, path)
+                return None
             return exc.strerror
         if not stat.S_ISDIR(info.st_mode):
             return "Not a directory"
@@ -1038,12 +1132,13 @@ _NO_MKDIR = {"proc": "No such file or directory",
              "sysfs": "Operation not permitted"}
 
 
-def _refused_by_filesystem(ctx, parent):
+def _refused_by_filesystem(ctx, parent, what):
     """Why the filesystem holding ``parent`` refuses a new directory."""
     from . import host as probes
 
     table = probes.mounts(ctx.host)
     if isinstance(table, probes.Unknown):
+        _not_checked(ctx, what, "/proc/mounts")
         return None
     mount = probes.mount_of(table, probes.host_path(ctx.host, parent))
     if mount is None:
@@ -1107,7 +1202,8 @@ def _may_create_in(ctx, parent_info):
 
 def _lock_driver_dir(host):
     for directory in _LOCK_DRIVER_DIRS:
-        if host.exists(directory):
+        # One confcheck may not look into is likely the one installed.
+        if host.exists(directory) or host.denied(directory):
             return directory
     machine = platform.machine() or "x86_64"
     return f"/usr/lib/{machine}-linux-gnu/libvirt/lock-driver"
@@ -1121,7 +1217,13 @@ def _lock_manager(ctx):
         return
     # Joined as GLib joins paths: no doubled "/" (measured on 9.0).
     plugin = f"{_lock_driver_dir(ctx.host)}/{name.lstrip('/')}.so"
+    written = _written(ctx, "lock_manager")
     if not ctx.host.exists(plugin):
+        if _not_checked(ctx, f"whether the lock manager plugin {plugin} "
+                        f"exists ({written})", plugin, contents=False):
+            # Its own file still stops the daemon, plugin or not.
+            yield from _lock_config(ctx, name)
+            return
         hint = {"lockd": "install libvirt-daemon",
                 "sanlock": "install libvirt-daemon-plugin-sanlock"}.get(
                     name, "use \"lockd\" or \"sanlock\"")
@@ -1131,7 +1233,10 @@ def _lock_manager(ctx):
             *_place(ctx, "lock_manager"), setting="lock_manager",
             extra=_state_at("lock_manager"))
         return
-    problem = _not_a_plugin(ctx, plugin)
+    problem = None
+    if not _not_checked(ctx, f"whether {plugin} is a shared object "
+                        f"({written})", plugin):
+        problem = _not_a_plugin(ctx, plugin)
     if problem:
         yield ctx.finding(
             "STA016", f"Failed to load plugin {plugin}: {plugin}: {problem}"
@@ -1170,15 +1275,16 @@ def _lock_config(ctx, name):
     path, through_host = _lock_config_path(ctx, name)
     try:
         if through_host:
-            if not ctx.host.exists(path):
-                return
             data = ctx.host.read_bytes(path, virconf.MAX_FILE_SIZE)
         else:
-            if not os.path.exists(path):
-                return
             with open(path, "rb") as handle:
                 data = handle.read(virconf.MAX_FILE_SIZE + 1)
-    except (OSError, ReadError):
+    except (OSError, ReadError) as exc:
+        # Absent, the plugin runs on its defaults; refused, it is unknown.
+        if permission_denied(exc):
+            _say_refused(ctx, f"whether {path}, which the lock manager "
+                         f"reads, is valid ({_written(ctx, 'lock_manager')})",
+                         path)
         return
     where = _place(ctx, "lock_manager")
     extra = _state_at("lock_manager", 1)
@@ -1214,9 +1320,11 @@ def _virtlockd(ctx, path, lockspace):
     """lockd registers its lockspaces with virtlockd while starting."""
     from . import host as probes
 
+    what = f"whether virtlockd listens ({lockspace} in {path})"
+    if _not_checked(ctx, what, _VIRTLOCKD_SOCKET, contents=False):
+        return
     if not ctx.host.live and not ctx.host.exists("/run"):
-        probes.skipped(ctx, f"whether virtlockd listens ({lockspace} in "
-                       f"{path})", "the tree under --root holds no run/")
+        probes.skipped(ctx, what, "the tree under --root holds no run/")
         return
     if ctx.host.exists(_VIRTLOCKD_SOCKET):
         return
@@ -1234,7 +1342,11 @@ def _mac_filter(ctx):
         return
     try:
         info = ctx.host.stat(_EBTABLES)
-    except OSError:
+    except OSError as exc:
+        if permission_denied(exc):
+            _say_refused(ctx, "whether ebtables is installed "
+                         f"({_written(ctx, 'mac_filter')})", _EBTABLES)
+            return
         why = "No such file or directory"
     else:
         if stat.S_ISREG(info.st_mode) and info.st_mode & 0o111:
@@ -1298,23 +1410,41 @@ def _security_host(ctx):
         not drivers and ctx.doc.value("security_require_confined"))
     state = probes.security_modules(ctx.host) if needs_state else {}
     if isinstance(state, probes.Unknown):
-        probes.skipped(ctx, "whether SELinux/AppArmor can serve "
-                       "security_driver and security_require_confined",
-                       state.reason)
+        what = ("whether SELinux/AppArmor can serve security_driver and "
+                "security_require_confined")
+        refused = _security_refused(ctx.host, "apparmor")
+        if refused:
+            _say_refused(ctx, what, refused)
+        else:
+            probes.skipped(ctx, what, state.reason)
         return
     for name in wanted:
-        if not state.get(name):
-            yield ctx.finding(
-                "STA007", f"Security driver {name} not enabled {generic}; "
-                f"{_enable_hint(name)}, or name a driver the host runs",
-                *where, setting="security_driver", extra=extra)
-            return
+        if state.get(name):
+            continue
+        refused = _security_refused(ctx.host, name)
+        if refused:
+            _say_refused(ctx, f"whether security driver {name} is usable "
+                         f"({_written(ctx, 'security_driver')})", refused)
+            continue
+        yield ctx.finding(
+            "STA007", f"Security driver {name} not enabled {generic}; "
+            f"{_enable_hint(name)}, or name a driver the host runs",
+            *where, setting="security_driver", extra=extra)
+        return
 
     if ctx.doc.value("security_require_confined") is True:
         if drivers:
             confining = drivers[0] != "none"
         else:
             confining = state.get("selinux") or state.get("apparmor")
+            refused = _security_refused(ctx.host, "selinux") or \
+                _security_refused(ctx.host, "apparmor")
+            if not confining and refused:
+                _say_refused(ctx, "whether SELinux or AppArmor confines "
+                             "guests (" + _written(
+                                 ctx, "security_require_confined") + ")",
+                             refused)
+                return
         if not confining:
             yield ctx.finding(
                 "STA008", "Security driver \"none\" cannot create confined "
@@ -1323,6 +1453,27 @@ def _security_host(ctx):
                 *_place(ctx, "security_require_confined"),
                 setting="security_require_confined",
                 extra=_state_at("security_driver", 1))
+
+
+def _security_refused(host, name):
+    """The file confcheck was refused that would tell whether driver
+    ``name`` is usable, or None (the probe's answer stands)."""
+    if name == "selinux":
+        enforce = "/sys/fs/selinux/enforce"
+        return enforce if host.refusal(enforce, contents=False) else None
+    enabled = "/sys/module/apparmor/parameters/enabled"
+    if host.refusal(enabled):
+        return enabled
+    try:
+        if not host.read_bytes(enabled, 16).strip().upper().startswith(b"Y"):
+            return None  # AppArmor is off: nothing else matters
+    except OSError:
+        return None
+    for path, contents in (("/sys/kernel/security/apparmor/profiles", True),
+                           ("/etc/apparmor.d/libvirt/TEMPLATE.qemu", False)):
+        if host.refusal(path, contents):
+            return path
+    return None
 
 
 def _enable_hint(name):
@@ -1355,7 +1506,7 @@ def _cgroup_comounted(ctx):
         return
     from . import host as probes
 
-    table = probes.mounts(ctx.host)
+    table = _mount_table(ctx)
     if isinstance(table, probes.Unknown):
         probes.skipped(ctx, "whether cpu and cpuacct are mounted together "
                        "(cgroup_controllers)", table.reason)
@@ -1378,13 +1529,21 @@ def _stdio_logd(ctx):
     if ctx.host is None:
         return
     handler = ctx.doc.value("stdio_handler", "logd")
-    if handler == "logd" and not any(ctx.host.exists(p) for p in (
-            "/usr/sbin/virtlogd", "/usr/bin/virtlogd")):
-        yield ctx.finding(
-            "STA018", "stdio_handler is \"logd\" but virtlogd is not "
-            "installed; guests will fail to start (install virtlogd or set "
-            "stdio_handler = \"file\")", *_place(ctx, "stdio_handler"),
-            setting="stdio_handler")
+    programs = ("/usr/sbin/virtlogd", "/usr/bin/virtlogd")
+    if handler != "logd" or any(ctx.host.exists(p) for p in programs):
+        return
+    refused = [p for p in programs if ctx.host.denied(p)]
+    if refused:
+        entry = ctx.doc.first("stdio_handler")
+        where = f"qemu.conf line {entry.line}" if entry else "the default"
+        _say_refused(ctx, "whether virtlogd is installed (stdio_handler "
+                     f"= \"logd\", {where})", refused[0])
+        return
+    yield ctx.finding(
+        "STA018", "stdio_handler is \"logd\" but virtlogd is not "
+        "installed; guests will fail to start (install virtlogd or set "
+        "stdio_handler = \"file\")", *_place(ctx, "stdio_handler"),
+        setting="stdio_handler")
 
 
 __all__ = ["RULES", "check", "daemon_order", "first_start_error", "INFO"]

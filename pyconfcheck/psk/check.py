@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..findings import (ERROR, INFO, STAGE_MIGRATION, STAGE_NONE,
                         STAGE_START, WARNING, Finding)
+from ..checks import host as probes
 from ..host import HostPathError, Identity, may_access
 from ..rules import Rule
 from . import keyfile
@@ -32,6 +33,9 @@ DEFAULT_IDENTITY = "qemu"
 MAX_KEY_FILE = 16 << 20
 #: the proposal's order: the migration directory first
 DIR_SETTINGS = ("migrate_tls_psk_dir", "default_tls_psk_dir")
+#: why a directory stat() refused to confcheck is not checked (as STA013)
+_CANNOT_REACH = ("confcheck cannot reach it (permission denied); run "
+                 "confcheck as root")
 
 _HOW_KEYS_ARE_READ = """\
 A migration source's QEMU looks its identity (`qemu` unless the migration
@@ -346,11 +350,21 @@ def check(ctx) -> Iterable[Finding]:
     directory = explicit[0][2] if explicit else DEFAULT_DIR
     identities, identity_given = identities_in_use(ctx)
     if not (explicit or identity_given or ctx.host.exists(directory)):
+        # Absent, TLS-PSK is not in use; refused to confcheck, unknown.
+        if ctx.host.denied(directory):
+            probes.skipped(ctx, f"whether the TLS-PSK directory "
+                           f"'{directory}' exists (and its {KEY_FILE})",
+                           _CANNOT_REACH)
         return
 
     effective_missing = False
     for name, entry, path in explicit:
         if ctx.host.exists(path):
+            continue
+        if ctx.host.denied(path):
+            # Its keys.psk is then "cannot reach" (PSK004), never missing.
+            probes.skipped(ctx, f"whether {name} directory '{path}' exists",
+                           _CANNOT_REACH)
             continue
         line, column = _place(entry)
         yield ctx.finding(
