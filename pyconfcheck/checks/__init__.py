@@ -34,6 +34,12 @@ _HOST_ONLY = ("pyconfcheck.psk.check", "pyconfcheck.tls.check",
 
 def run(ctx) -> List[Finding]:
     findings: List[Finding] = []
+    if ctx.host is not None and ctx.lens_check:
+        # The one slow, C-bound check starts first and runs beside the
+        # others.
+        lens = _load(_LENS_CHECK)
+        if lens is not None:
+            lens.start_early(ctx)
     for module_name in CHECK_MODULES:
         if not ctx.doc.readable and module_name not in _FILE_LEVEL:
             continue

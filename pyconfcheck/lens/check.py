@@ -84,6 +84,45 @@ def _host_path(root: str, path: str) -> str:
     return "/" + relative if not relative.startswith("..") else path
 
 
+_EARLY = "lens_load"
+
+
+def start_early(ctx) -> None:
+    """Start Augeas's load of the file with the host's lens in a thread.
+
+    Augeas works in C without Python's lock, so its load (most of this
+    check's time, and growing with the file) runs beside the other
+    checks; :func:`check` then takes the result.
+    """
+    import threading
+
+    if ctx.host is None or ctx.doc.truncated or _EARLY in ctx._cache:
+        return
+    outcome = {}
+
+    def load():
+        try:
+            outcome["result"] = _load(ctx)
+        except BaseException as exc:  # raised again in check()
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=load, name="augeas-load", daemon=True)
+    ctx._cache[_EARLY] = (thread, outcome)
+    thread.start()
+
+
+def _load(ctx):
+    """(shown lens path, LensResult), or None when there is no lens."""
+    if not bridge.available():
+        return None
+    lens_dirs = bridge.host_lens_dirs(ctx.host.root)
+    lens_file = bridge.module_file(lens_dirs, MODULE)
+    if lens_file is None:
+        return None
+    return (_host_path(ctx.host.root, lens_file),
+            bridge.parse_bytes(ctx.doc.data, lens_dirs, MODULE, tree=False))
+
+
 def check(ctx):
     if ctx.host is None or ctx.doc.truncated:
         return
@@ -92,13 +131,18 @@ def check(ctx):
                           "Augeas lens check was skipped")
         return
 
-    lens_dirs = bridge.host_lens_dirs(ctx.host.root)
-    lens_file = bridge.module_file(lens_dirs, MODULE)
-    if lens_file is None:
+    early = ctx._cache.pop(_EARLY, None)
+    if early is None:
+        loaded = _load(ctx)
+    else:
+        thread, outcome = early
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        loaded = outcome["result"]
+    if loaded is None:
         return
-    shown = _host_path(ctx.host.root, lens_file)
-
-    result = bridge.parse_bytes(ctx.doc.data, lens_dirs, MODULE, tree=False)
+    shown, result = loaded
     if result.load_error is not None:
         reason = result.load_error.strip().split("\n")[0]
         yield ctx.finding("LNS003", f'the lens "{shown}" could not be '
