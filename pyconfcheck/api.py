@@ -94,6 +94,14 @@ def check_file(path: str, options: Options, display: Optional[str] = None
 
 def default_config_path(options: Options) -> str:
     """The file the daemon reads: the per-user one under ``--session``."""
+    path = default_host_path(options)
+    if options.root:
+        return os.path.join(options.root, path.lstrip("/"))
+    return path
+
+
+def default_host_path(options: Options) -> str:
+    """Where the daemon reads its file on the host (no ``--root``)."""
     path = DEFAULT_CONFIG
     if options.session:
         # $XDG_CONFIG_HOME/libvirt/qemu.conf, ~/.config by default (facts
@@ -101,8 +109,6 @@ def default_config_path(options: Options) -> str:
         base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(
             os.path.expanduser("~"), ".config")
         path = os.path.join(base, "libvirt", "qemu.conf")
-    if options.root:
-        return os.path.join(options.root, path.lstrip("/"))
     return path
 
 
@@ -113,11 +119,16 @@ class Input:
     ``path`` is the file read (``"-"``: ``stdin``); ``label`` the path that
     findings name and checks treat as the file's place on the host (the
     ``--as`` path); ``root`` overrides ``Options.root`` (``--host-tree``).
+    With ``host_path`` the file is the host's own (``--host-tree``, or no
+    FILE under ``--root``): read at that host path resolved inside
+    ``root``, so a qemu.conf that is a symlink never reaches a file of
+    the machine running confcheck.
     """
 
     path: str
     label: Optional[str] = None
     root: Optional[str] = None
+    host_path: Optional[str] = None
 
     @property
     def name(self) -> str:
@@ -129,7 +140,7 @@ class Input:
 def host_tree_input(directory: str) -> Input:
     """DIR/etc/libvirt/qemu.conf, checked with DIR as the host's root."""
     path = os.path.join(directory, DEFAULT_CONFIG.lstrip("/"))
-    return Input(path=path, root=directory)
+    return Input(path=path, root=directory, host_path=DEFAULT_CONFIG)
 
 
 def read_input(item: Input, stdin: Optional[BinaryIO] = None) -> bytes:
@@ -145,7 +156,32 @@ def read_input(item: Input, stdin: Optional[BinaryIO] = None) -> bytes:
             return stream.read(MAX_CONFIG_SIZE + 1)
         except OSError as exc:
             raise ReadError(f"<stdin>: {exc.strerror or exc}") from None
+    if item.host_path is not None and item.root is not None:
+        return _read_in_tree(item)
     return read_limited(item.path)
+
+
+def _read_in_tree(item: Input) -> bytes:
+    """The host file ``item.host_path``, links followed inside the tree."""
+    from .host import HostPathError
+
+    if not os.path.isdir(item.root):
+        reason = ("no such directory" if not os.path.lexists(item.root)
+                  else "not a directory")
+        raise ReadError(f"{item.root}: {reason} (a host tree is a "
+                        "directory holding etc/libvirt/qemu.conf)")
+    try:
+        real = Host(item.root).resolve(item.host_path)
+    except HostPathError:
+        raise ReadError(f"{item.path}: too many levels of symbolic links "
+                        "inside the tree") from None
+    try:
+        return read_limited(real)
+    except ReadError as exc:
+        # Name the file as the user named it, not where the link led.
+        reason = str(exc).split(": ", 1)[-1] if str(exc).startswith(
+            real + ": ") else str(exc)
+        raise ReadError(f"{item.path}: {reason}", exc.errno) from None
 
 
 def source_lines(document: Document) -> Sequence[str]:

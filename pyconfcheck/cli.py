@@ -227,8 +227,10 @@ def _apply(options):
 @click.option("--as", "as_path", metavar="PATH",
               help="Check the one FILE as if installed at PATH (findings "
                    "name PATH); for Ansible's validate.")
+# Not click's file_okay check: one bad tree is a read error of its own
+# while the rest of the fleet is still checked.
 @click.option("--host-tree", "host_trees", multiple=True, metavar="DIR",
-              type=click.Path(file_okay=False),
+              type=click.Path(),
               help="Check DIR/etc/libvirt/qemu.conf with DIR as its root "
                    "(repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
@@ -274,11 +276,14 @@ def check_command(files, root, no_host, version, session, as_path,
     if color not in COLOR_CHOICES:
         _fail(f"{settings.source}: 'color' must be one of "
               f"{', '.join(COLOR_CHOICES)}")
+    source = "--libvirt-version"
+    if version is None and settings.get("libvirt-version") is not None:
+        source = f"{settings.source}: libvirt-version"
     try:
         version = _parse_version(None, None, version or settings.get(
             "libvirt-version"))
     except click.BadParameter as exc:
-        _fail(f"--libvirt-version: {exc.message}")
+        _fail(f"{source}: {exc.message}")
 
     selection = _selection(settings, select, ignore, strict, exit_zero,
                            config)
@@ -372,8 +377,9 @@ def _inputs(files, as_path, host_trees, root, options):
     inputs = [api.Input(path=path, label=as_path) for path in files]
     inputs += [api.host_tree_input(tree) for tree in host_trees]
     if not inputs:
+        host_path = api.default_host_path(options) if root else None
         inputs = [api.Input(path=api.default_config_path(options),
-                            label=as_path)]
+                            label=as_path, root=root, host_path=host_path)]
     return inputs
 
 

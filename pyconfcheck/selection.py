@@ -178,6 +178,14 @@ def apply(findings: Iterable[Finding], selection: Selection,
         spans = _entry_spans(document) if document is not None else []
         by_path[path] = (suppressions, spans, lines)
         for suppression in suppressions.values():
+            if not suppression.codes:
+                rule = rules.get("META001")
+                kept.append(Finding(
+                    path=path, line=suppression.line,
+                    column=suppression.column, severity=rule.severity,
+                    code=rule.code, stage=rule.stage,
+                    message="a suppression comment naming no code; it "
+                            "silences nothing (write disable=CODE)"))
             for code in suppression.codes:
                 # Loads every rule family, so only where suppressions are.
                 if is_known_selector(code.upper(), known_codes()):

@@ -332,6 +332,12 @@ def test_explicit_config_and_its_mistakes(workdir):
     assert result.stderr.startswith("confcheck: broken.toml: not valid TOML")
     assert result.stderr.count("\n") == 1
 
+    write(workdir, "old.toml", 'libvirt-version = "8.0"\n')
+    result = invoke(["--config", "old.toml", "q.conf"])
+    assert (result.exit_code, result.stderr) == (
+        2, "confcheck: old.toml: libvirt-version: libvirt 8.0 is older than "
+        "any release confcheck models (9.0 to 12.9)\n")
+
     (workdir / "binary.toml").write_bytes(b"select = 1\n\xff\xfe")
     result = invoke(["--config", "binary.toml", "q.conf"])
     assert (result.exit_code, result.stderr) == (

@@ -218,12 +218,14 @@ def test_no_password_reaches_any_format(workdir, fmt):
         "triple-open.conf": f'spice_password = """a\nb\n{CANARY}\n',
         # a list over lines (a type error), broken on a later line
         "list.conf": (f'rdp_password = [\n  "a",\n  "{CANARY}" x\n]\n'),
+        # bytes that are not UTF-8 in a password (SYN002 and STA019)
+        "bytes.conf": (f'vnc_password = "{CANARY}\udcff"\n'),
         # misspelt and shortened names (unknown settings: SET001)
         "typos.conf": (f'vnc_passowrd = "{CANARY}"\nspice_pw = "{CANARY}"\n'
                        f'rdp_pass = "{CANARY}"\nvnc_tls = 2\n'),
     }
     for name, text in files.items():
-        (workdir / name).write_text(text)
+        (workdir / name).write_bytes(text.encode("utf-8", "surrogateescape"))
     result = run(["--no-host", "--format", fmt, "--color", "always"]
                  + sorted(files))
     assert result.exit_code == 1

@@ -105,3 +105,55 @@ def test_install_lens_leaves_a_packaged_lens_alone():
     assert (f"install-lens: {target} belongs to "
             f"{owner.stdout.split(':')[0]}; not overwritten (FORCE=1 to "
             "overwrite)") in done.stderr
+
+
+def _cli(args, cwd):
+    return subprocess.run(
+        [os.path.join(os.path.dirname(os.sys.executable), "confcheck"),
+         "--isolated"] + args, cwd=cwd, capture_output=True, text=True,
+        timeout=60)
+
+
+@pytest.mark.parametrize("option", ["--host-tree", "--root"])
+def test_a_linked_qemu_conf_is_read_inside_the_tree(tmp_path, option):
+    # A staged tree whose qemu.conf links to /etc/shadow must not show
+    # the runner's own /etc/shadow, nor any file outside the tree.
+    outside = tmp_path / "outside.conf"
+    outside.write_text("SECRET-LINE = x y\n")
+    tree = tmp_path / "H"
+    (tree / "etc" / "libvirt").mkdir(parents=True)
+    (tree / "srv").mkdir()
+    (tree / "srv" / "q.conf").write_text("vnc_tls = 2\n")
+    conf = tree / "etc" / "libvirt" / "qemu.conf"
+    conf.symlink_to(outside)
+
+    escaped = _cli([option, "H"], tmp_path)
+    conf.unlink()
+    conf.symlink_to("/srv/q.conf")
+    inside = _cli([option, "H", "--select", "TYP"], tmp_path)
+
+    assert (escaped.returncode, escaped.stdout) == (2, "")
+    assert escaped.stderr == ("confcheck: H/etc/libvirt/qemu.conf: no such "
+                              "file or directory\n")
+    assert inside.returncode == 1
+    assert inside.stdout.startswith("H/etc/libvirt/qemu.conf:1:11: error "
+                                    "TYP002: value for 'vnc_tls'")
+
+
+def test_one_bad_host_tree_does_not_stop_the_fleet(tmp_path):
+    (tmp_path / "good" / "etc" / "libvirt").mkdir(parents=True)
+    (tmp_path / "good" / "etc" / "libvirt" / "qemu.conf").write_text(
+        "vnc_tls = 2\n")
+    (tmp_path / "afile").write_text("")
+
+    done = _cli(["--host-tree", "good", "--host-tree", "afile",
+                 "--host-tree", "absent", "--select", "TYP"], tmp_path)
+
+    assert done.returncode == 2
+    assert done.stdout.startswith("good/etc/libvirt/qemu.conf:1:11: error "
+                                  "TYP002:")
+    assert done.stderr == (
+        "confcheck: afile: not a directory (a host tree is a directory "
+        "holding etc/libvirt/qemu.conf)\n"
+        "confcheck: absent: no such directory (a host tree is a directory "
+        "holding etc/libvirt/qemu.conf)\n")

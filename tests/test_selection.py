@@ -130,6 +130,11 @@ def test_unknown_code_in_a_suppression_is_a_warning(check):
     assert check(text, "--ignore", "META") == [("2", "11", "TYP001")]
 
 
+def test_a_suppression_naming_no_code_is_a_warning(check):
+    text = "# confcheck: disable=\nvnc_tls = \"1\"\n"
+    assert check(text) == [("1", "1", "META001"), ("2", "11", "TYP001")]
+
+
 def test_meta_warning_message(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "q.conf").write_text("# confcheck: disable=NOPE1\n")

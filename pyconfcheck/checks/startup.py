@@ -1489,9 +1489,13 @@ def _warnings(ctx):
     yield from _cgroup_comounted(ctx)
     yield from _stdio_logd(ctx)
     password = ctx.doc.value("vnc_password")
-    if password is not None and len(password.encode()) > 8:
+    # Bytes, as libvirt counts them; bytes that are not UTF-8 are kept as
+    # surrogate escapes and count one each.
+    size = None if password is None else len(
+        password.encode("utf-8", "surrogateescape"))
+    if size is not None and size > 8:
         yield ctx.finding(
-            "STA019", f"vnc_password is {len(password.encode())} "
+            "STA019", f"vnc_password is {size} "
             "characters long; only the first 8 are used",
             *_place(ctx, "vnc_password"), setting="vnc_password",
             show_source=False)
