@@ -209,6 +209,29 @@ def test_apparmor_outside_profile_gets_the_rule(tmp_path):
                                     ["keys.psk"]) == []
 
 
+def test_apparmor_deny_rules_win(tmp_path):
+    root = host_tree(tmp_path)
+    abstractions = root / "etc" / "apparmor.d" / "abstractions"
+    abstractions.mkdir(parents=True)
+    (abstractions / "libvirt-qemu").write_text(DEBIAN_ABSTRACTION)
+    local = root / "etc" / "apparmor.d" / "local" / "abstractions"
+    local.mkdir(parents=True)
+    (local / "libvirt-qemu").write_text(
+        "/etc/pki/qemu-psk/** r,\n"
+        "audit deny /etc/pki/qemu-psk/keys.psk r,  # no, after all\n")
+    host = Host(str(root))
+
+    problems = access.apparmor_problems(host, "/etc/pki/qemu-psk",
+                                        ["keys.psk"])
+
+    assert [(p.code, p.message) for p in problems] == [(
+        "ACC005", 'AppArmor: the deny rule "/etc/pki/qemu-psk/keys.psk" in '
+        "libvirt's QEMU profile stops QEMU reading \"/etc/pki/qemu-psk\" "
+        "(keys.psk); remove it and reload the profiles")]
+    assert access.apparmor_problems(host, "/etc/pki/qemu-psk",
+                                    ["other.psk"]) == []
+
+
 def test_no_apparmor_evidence_no_warning(tmp_path):
     root = host_tree(tmp_path)
     assert access.apparmor_problems(Host(str(root)), "/srv/anything",

@@ -298,23 +298,37 @@ def _glob_to_regex(pattern: str) -> str:
     return "".join(out)
 
 
-_RULE = re.compile(r"^\s*(?:owner\s+)?(?:file\s+)?\"?(/[^\s\"]*)\"?\s+"
-                   r"([a-zA-Z]+)\s*,")
+_RULE = re.compile(r"^\s*(?:audit\s+)?(?P<deny>deny\s+)?(?:owner\s+)?"
+                   r"(?:file\s+)?\"?(?P<path>/[^\s\"]*)\"?\s+"
+                   r"(?P<perms>[a-zA-Z]+)\s*,")
 
 
-def read_rules(texts: Iterable[str]) -> List[str]:
-    """Path patterns granted read (``r``) in AppArmor profile texts."""
+def read_rules(texts: Iterable[str], deny: bool = False) -> List[str]:
+    """Path patterns granted read (``r``) in AppArmor profile texts, or
+    with ``deny`` the ones whose read is denied (a deny rule wins over
+    any allow rule, wherever it stands)."""
     patterns = []
     for text in texts:
         for line in text.splitlines():
             match = _RULE.match(line.split("#", 1)[0])
-            if match and "r" in match.group(2):
-                patterns.append(match.group(1))
+            if (match and "r" in match.group("perms")
+                    and bool(match.group("deny")) == deny):
+                patterns.append(match.group("path"))
     return patterns
 
 
 def apparmor_patterns(host: Host) -> List[str]:
     """Read rules of libvirt's QEMU abstraction and its local additions."""
+    patterns = read_rules(_apparmor_texts(host))
+    return patterns or list(DEFAULT_APPARMOR_PKI_RULES)
+
+
+def apparmor_denied(host: Host) -> List[str]:
+    """Deny rules for reads in the same profile texts."""
+    return read_rules(_apparmor_texts(host), deny=True)
+
+
+def _apparmor_texts(host: Host) -> List[str]:
     texts = []
     for path in (APPARMOR_ABSTRACTION,) + APPARMOR_LOCAL_FILES:
         try:
@@ -334,13 +348,16 @@ def apparmor_patterns(host: Host) -> List[str]:
                                                              "replace"))
             except OSError:
                 continue
-    patterns = read_rules(texts)
-    return patterns or list(DEFAULT_APPARMOR_PKI_RULES)
+    return texts
 
 
-def apparmor_allows(patterns: Sequence[str], path: str) -> bool:
-    return any(re.fullmatch(_glob_to_regex(pattern), path)
-               for pattern in patterns)
+def apparmor_allows(patterns: Sequence[str], path: str,
+                    denied: Sequence[str] = ()) -> bool:
+    def matches(rules):
+        return any(re.fullmatch(_glob_to_regex(rule), path)
+                   for rule in rules)
+
+    return matches(patterns) and not matches(denied)
 
 
 def apparmor_problems(host: Host, directory: str,
@@ -353,10 +370,23 @@ def apparmor_problems(host: Host, directory: str,
     if not apparmor_enabled(host):
         return []
     patterns = apparmor_patterns(host)
+    deny_rules = apparmor_denied(host)
     denied = [name for name in files
-              if not apparmor_allows(patterns, f"{directory}/{name}")]
+              if not apparmor_allows(patterns, f"{directory}/{name}",
+                                     deny_rules)]
     if not denied:
         return []
+    for name in denied:
+        path = f"{directory}/{name}"
+        rule = next((rule for rule in deny_rules
+                     if apparmor_allows([rule], path)), None)
+        if rule is not None:
+            # Adding an allow rule would not help: deny always wins.
+            return [Problem(
+                "ACC005", f'AppArmor: the deny rule "{rule}" in libvirt\'s '
+                f'QEMU profile stops QEMU reading "{directory}" '
+                f'({", ".join(denied)}); remove it and reload the profiles',
+                directory)]
     local = APPARMOR_LOCAL_FILES[0]
     return [Problem(
         "ACC005", f'AppArmor: libvirt\'s QEMU profile does not allow reading '
