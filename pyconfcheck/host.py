@@ -117,6 +117,29 @@ class Host:
             parts = target_parts + parts
         return os.path.join(self.root, *resolved)
 
+    def resolve_inside(self, path: str) -> str:
+        """``resolve``, for a path confcheck is about to create or write.
+
+        ``resolve`` appends what follows a missing component as written,
+        which is right for a read (the kernel fails on it as the host
+        would), but ``missing/../../..`` in it would leave the root once
+        the missing directory is made.  Here that rest is normalised
+        inside the root too.  Raises HostPathError as ``resolve`` does.
+        """
+        real = self.resolve(path)
+        if self.live:
+            return real
+        inside: List[str] = []
+        for part in real[len(self.root):].split("/"):
+            if part in ("", "."):
+                continue
+            if part == "..":
+                if inside:
+                    inside.pop()
+                continue
+            inside.append(part)
+        return os.path.join(self.root, *inside)
+
     def display(self, path: str) -> str:
         """How to name a host path in a message (as the host sees it)."""
         return path

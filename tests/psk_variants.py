@@ -160,6 +160,15 @@ def variants() -> List[Variant]:
                 identity="a:b"),
         Variant("identity-with-colon-both", b"#613a62:" + k + b"\na:b:" +
                 k + b"\n", identity="a:b"),
+        Variant("identity-with-colon-literal-first", b"a:b:" + k +
+                b"\n#613a62:" + k + b"\n", identity="a:b"),
+        Variant("identity-with-colon-literal-first-other-key",
+                b"a:b:" + o + b"\n#613a62:" + k + b"\n", identity="a:b"),
+        # GnuTLS compares the whole name field, not the identity's length
+        # of the line: "a:bf..." is no entry of "a:b" for it.
+        Variant("identity-with-colon-prefix-of-other-line",
+                b"a:bf" + k[2:] + b"\n", identity="a:b",
+                key=b"\xbf" + KEY[1:]),
         Variant("identity-hash-literal", b"#x:" + k + b"\n",
                 identity="#x"),
         Variant("identity-hash-both", b"#2378:" + k + b"\n#x:" + k + b"\n",

@@ -189,6 +189,34 @@ class TestHexNames:
 
         assert rows(findings) == [(2, 1, "PSK021", "warning", "both")]
 
+    def test_identity_with_colon_literal_line_first_only_warns(self):
+        # GnuTLS never takes "a:b:<key>" for "a:b" (its name field is
+        # "a"), so it reads the #hex line below it: line order is no
+        # matter, and the "add #613a62" error would be false.
+        findings = run(f"a:b:{K}\n#613a62:{K}\n", identities=("a:b",))
+
+        assert rows(findings) == [(1, 1, "PSK021", "warning", "both")]
+        assert findings[0].message == (
+            'identity "a:b" contains \':\' or starts with \'#\': it works '
+            "only while lines 1 and 2 carry the same key; prefer a plain "
+            "name")
+
+    def test_identity_with_colon_literal_first_other_key_is_an_error(self):
+        findings = run(f"a:b:{O}\n#613a62:{K}\n", identities=("a:b",))
+
+        assert rows(findings) == [(2, 1, "PSK020", "error", "both")]
+        assert "uses line 2 and QEMU on the source line 1" in \
+            findings[0].message
+
+    def test_destination_never_matches_the_literal_line_of_a_colon_name(
+            self):
+        # "a:" + a key whose hex starts with "b": a strncmp over the
+        # identity's length would take it for "a:b"; GnuTLS does not.
+        key = "bf" + K[2:]
+        server = keyfile.server_lookup(f"a:{key}\n".encode(), b"a:b")
+
+        assert server.line is None
+
 
 class TestDuplicates:
     def test_different_second_key_says_which_is_used(self):

@@ -209,7 +209,8 @@ def generate_command(directory, identity, size, rotate, from_file, root,
         _fail(str(exc))
     default_dir, gid = _effective(host, doc, config_path)
     shown_dir = directory or default_dir
-    real_dir = host.resolve(shown_dir) if root else shown_dir
+    shown_path = os.path.join(shown_dir, "keys.psk")
+    real_dir, real_path = _inside_root(host, root, shown_dir, shown_path)
 
     key = None
     if from_file == STDIN:
@@ -222,8 +223,8 @@ def generate_command(directory, identity, size, rotate, from_file, root,
             _fail(str(exc))
     try:
         result = gen.generate(real_dir, identity, size, rotate, key, gid,
-                              shown_path=os.path.join(shown_dir, "keys.psk"),
-                              shown_dir=shown_dir)
+                              shown_path=shown_path, shown_dir=shown_dir,
+                              key_path=real_path)
     except gen.GenerateError as exc:
         _fail(str(exc))
 
@@ -236,6 +237,27 @@ def generate_command(directory, identity, size, rotate, from_file, root,
                + (f"; created the {' and the '.join(made)}" if made else ""))
     if result.note:
         click.echo(f"confcheck: note: {printable(result.note)}", err=True)
+
+
+def _inside_root(host, root, shown_dir, shown_path):
+    """(real directory, real keys.psk or None) for generate to write.
+
+    Under --root both resolve inside the tree, symlinks included: a
+    keys.psk linked to "/x/keys.psk" is the tree's /x/keys.psk, as
+    `psk fingerprint --root` and the checks read it, never this
+    machine's.  The temporary file and the lock live in those
+    directories, so they stay inside the tree too.  Without --root the
+    machine is the host and generate follows links itself (None).
+    """
+    from ..host import HostPathError
+
+    if not root:
+        return shown_dir, None
+    try:
+        return (host.resolve_inside(shown_dir),
+                host.resolve_inside(shown_path))
+    except HostPathError as exc:
+        _fail(str(exc))
 
 
 def _key_file_for(file, directory, root, config):
@@ -281,18 +303,52 @@ def fingerprint_command(file, directory, fmt, root, config):
     click.echo(render(shown, found), nl=False)
 
 
+def _refuse_a_side_without_identities(label, path, data, saved):
+    """Exit 2, naming the side, when it holds nothing to compare.
+
+    A remote `confcheck psk fingerprint` that failed, a file that is not
+    a key file, a list of no host: compared, each would make every
+    identity of the other side "only in A" and pass.
+    """
+    from . import fingerprint as fp
+
+    if saved is not None:
+        if saved:
+            return
+        what = "the fingerprint list has no entry"
+    elif fp.holds_a_key(data):
+        return
+    elif not data.strip():
+        what = "it is empty"
+    elif not fp.entries(data):
+        what = ('no line names one; it is neither a key file with a '
+                '"name:key" line nor a fingerprint list')
+    else:
+        what = ("no line holds a key QEMU or GnuTLS can use (`confcheck "
+                "psk check` says why)")
+    _fail(f"{label} ({path}) holds no identity: {what}")
+
+
 @psk_group.command("compare")
 @click.argument("a", type=click.Path(dir_okay=True))
 @click.argument("b", type=click.Path(dir_okay=True))
+@click.option("--identity", "identities", multiple=True, metavar="NAME",
+              help="An identity migrations use (repeatable; default: "
+                   "qemu): on one side only, it fails the comparison.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]),
               default="text", show_default=True)
-def compare_command(a, b, fmt):
+def compare_command(a, b, identities, fmt):
     """Do two hosts share their keys?  A and B are key files or fingerprint
     lists saved with `confcheck psk fingerprint` ("-" reads standard
     input).
 
     Exit 1 when an identity on both sides differs or cannot be compared
-    (a key under 16 bytes has no fingerprint)."""
+    (a key under 16 bytes has no fingerprint), or when an identity in use
+    (--identity, default qemu) is on one side only: a migration with it
+    fails.  Other identities on one side only are listed, "only in A" or
+    "only in B", and pass.  Exit 2 when a side cannot be read or holds no
+    identity at all (an empty list, a file that is no key file: a failed
+    `ssh hv1 confcheck psk fingerprint`)."""
     import json
 
     from ..report.redact import printable
@@ -318,6 +374,8 @@ def compare_command(a, b, fmt):
     else:
         sides = [found if found is not None else fp.as_fingerprints(data)
                  for found, data in zip(saved, contents)]
+    for label, path, data, found in zip("AB", (a, b), contents, saved):
+        _refuse_a_side_without_identities(label, path, data, found)
     rows = fp.compare(*sides)
 
     if fmt == "json":
@@ -331,4 +389,9 @@ def compare_command(a, b, fmt):
         for name, verdict in rows:
             click.echo(f"{name:<{width}}  {verdict}")
     bad = {fp.DIFFERENT, fp.UNKNOWN}
-    sys.exit(EXIT_FINDINGS if any(v in bad for _, v in rows) else EXIT_OK)
+    in_use = {keyfile.show_name(name.encode("utf-8", "surrogateescape"))
+              for name in identities or ("qemu",)}
+    one_side = {fp.ONLY_A, fp.ONLY_B}
+    failed = any(verdict in bad or (verdict in one_side and name in in_use)
+                 for name, verdict in rows)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)

@@ -81,6 +81,17 @@ def _entry(data: bytes, name: bytes, shown: str) -> Entry:
                  fingerprint(name, client.key))
 
 
+def holds_a_key(data: bytes) -> bool:
+    """Whether a key file has a line QEMU or GnuTLS takes a key from.
+
+    A file without one (junk, an error message piped in, comments) is no
+    side to compare: its "identities" would only list as "only in B".
+    """
+    return any(keyfile.client_lookup(data, name).works or
+               keyfile.server_lookup(data, name).works
+               for name, _shown in _identities(data))
+
+
 def private_digests(data: bytes) -> Dict[str, Optional[str]]:
     """{identity: full SHA-256} for comparing two key files in memory.
 

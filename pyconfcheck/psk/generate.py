@@ -13,7 +13,8 @@ done here instead:
 * the file is replaced atomically (a temporary file in the same
   directory, fsync, rename), so a destination that re-reads it at every
   handshake never sees a partial file; an existing file keeps its owner,
-  group, mode, ACL and SELinux label; a symlink is followed;
+  group, mode, ACL and SELinux label; a symlink is followed (under
+  ``--root`` the caller resolves it inside the tree: ``key_path``);
 * concurrent runs are serialised with a lock on the directory, and no
   ``.tmp`` file left behind by a killed run can block the next one.
 """
@@ -239,14 +240,18 @@ def _ownership_note(gid: Optional[int], problems: dict) -> Optional[str]:
     return None
 
 
-def write_atomically(path: str, content: bytes, gid: Optional[int]) -> Tuple[
+def write_atomically(path: str, content: bytes, gid: Optional[int],
+                     real: Optional[str] = None) -> Tuple[
         bool, Optional[str], Optional[str]]:
     """Replace ``path`` (following a symlink) by ``content``.
 
-    Returns (whether the file was created, a note for the user or None,
-    why a new file is not root:<QEMU group> or None).
+    ``real`` is the file ``path`` names when the caller resolved it
+    already (inside the tree under --root); it is written as it is, and
+    the temporary file goes next to it.  Returns (whether the file was
+    created, a note for the user or None, why a new file is not
+    root:<QEMU group> or None).
     """
-    real = os.path.realpath(path)
+    real = real or os.path.realpath(path)
     directory = os.path.dirname(real)
     note: list = []
     ownership = None
@@ -345,13 +350,20 @@ def generate(directory: str, identity: str = "qemu",
              size: int = DEFAULT_BYTES, rotate: bool = False,
              key: Optional[bytes] = None, gid: Optional[int] = None,
              shown_path: Optional[str] = None,
-             shown_dir: Optional[str] = None) -> Result:
+             shown_dir: Optional[str] = None,
+             key_path: Optional[str] = None) -> Result:
     """Add (or with ``rotate`` replace) the key of ``identity``.
 
     ``directory`` is a real path on this machine; ``shown_path`` and
     ``shown_dir`` the names of the file and the directory to use in
     messages (the host's view under --root).  ``key`` comes from
     ``--from``; otherwise ``size`` random bytes from the OS.
+
+    ``key_path`` is the real file the directory's keys.psk names, for a
+    caller that resolved its symlinks itself: under --root a link to
+    "/x/keys.psk" means that file in the tree, which following the link
+    here would miss (and overwrite the machine's own /x/keys.psk).
+    Without it, a symlinked keys.psk is followed on this machine.
     """
     problem = identity_problem(identity)
     if problem is not None:
@@ -370,17 +382,19 @@ def generate(directory: str, identity: str = "qemu",
     created_dir, dir_ownership = make_directory(directory, gid, shown_dir)
     path = os.path.join(directory, "keys.psk")
     shown = shown_path or path
+    # Resolved once, so that the file read is the file replaced.
+    real = key_path or os.path.realpath(path)
     try:
         lock = _lock(directory)
     except OSError as exc:
         raise GenerateError(f"cannot lock {shown_dir or directory}: "
                             f"{_reason(exc)}") from None
     try:
-        data = _read_existing(path, shown)
+        data = _read_existing(real, shown)
         content, line, action = updated_content(data, identity, key, rotate)
         try:
             created_file, file_note, file_ownership = write_atomically(
-                path, content, gid)
+                path, content, gid, real)
         except OSError as exc:
             raise GenerateError(f"cannot write {shown}: {_reason(exc)}") \
                 from None

@@ -176,18 +176,6 @@ def client_lookup(data: bytes, identity: bytes) -> Lookup:
     return Lookup(None)
 
 
-def _strncmp_equal(left: bytes, right: bytes, count: int) -> bool:
-    """C strncmp(left, right, count) == 0 on NUL-terminated buffers."""
-    left = left + b"\0" * (count + 1)
-    right = right + b"\0" * (count + 1)
-    for index in range(count):
-        if left[index] != right[index]:
-            return False
-        if left[index] == 0:
-            return True
-    return True
-
-
 def hex_name(field: bytes) -> Optional[bytes]:
     """The identity a ``#<hex>`` name field stands for, or None."""
     if len(field) % 2 or any(byte not in _HEX_DIGITS for byte in field):
@@ -204,10 +192,17 @@ def _server_name_end(raw: bytes) -> int:
 
 
 def _server_matches(raw: bytes, identity: bytes) -> bool:
+    """Whether GnuTLS takes line ``raw`` as the entry of ``identity``.
+
+    The whole name field must equal the identity: a name with ':' never
+    matches its literal line ("a:b:<key>" has the name "a"), not even
+    when the identity's bytes begin that line (the oracle's
+    identity-with-colon-* variants prove it against GnuTLS 3.7.9).
+    """
     end = _server_name_end(raw)
     if raw.startswith(b"#") and len(raw) > 1:
         return hex_name(raw[1:end]) == identity
-    return _strncmp_equal(identity, raw, max(end, len(identity)))
+    return raw[:end] == identity
 
 
 def _server_key(raw: bytes, line: KeyLine) -> Lookup:
@@ -452,19 +447,16 @@ def _identity_in_use(report: _Report, data: bytes, lines: Sequence[KeyLine],
         failures[SOURCE] = client.defect
         at_line[SOURCE] = client.line
 
-    # The destination: GnuTLS's lookup at every handshake.  A name with
-    # ':' may even "match" its literal line in GnuTLS 3.7 (the name field
-    # ends at the first ':'), which then fails on the rest as the key.
-    literal_match = (server.line is not None and server.defect is not None
-                     and needs_hex_form(identity) and
-                     not lines[server.line - 1].text.startswith(b"#"))
-    if server.line is None or literal_match:
+    # The destination: GnuTLS's lookup at every handshake.  It never
+    # matches the literal line of a name with ':' (its name field ends at
+    # the first ':'), so such a name is found in its #hex form, wherever
+    # that line is, or not at all.
+    if server.line is None:
         if needs_hex_form(identity):
-            report.add("PSK021", ERROR, client.line or server.line, 1,
-                       DESTINATION,
+            report.add("PSK021", ERROR, client.line, 1, DESTINATION,
                        f"identity {shown} contains ':' or starts with '#', "
                        "so GnuTLS on the destination cannot use line "
-                       f"{client.line or server.line}; add "
+                       f"{client.line}; add "
                        f"\"{_shown_hex_form(identity)}:<same key>\" as well")
         else:
             report.add("PSK023", ERROR, client.line, 1, DESTINATION,
@@ -490,10 +482,11 @@ def _identity_in_use(report: _Report, data: bytes, lines: Sequence[KeyLine],
                    f"{client.line}, and their keys differ, so a migration "
                    "between two hosts with this file fails")
     elif client.works and server.works and needs_hex_form(identity):
+        first, second = sorted((client.line, server.line))
         report.add("PSK021", WARNING, client.line, 1, BOTH,
                    f"identity {shown} contains ':' or starts with '#': it "
-                   f"works only while lines {client.line} and "
-                   f"{server.line} carry the same key; prefer a plain name")
+                   f"works only while lines {first} and {second} carry "
+                   "the same key; prefer a plain name")
 
     for lookup in (client, server):
         if lookup.works and len(lookup.key) < RECOMMENDED_KEY_BYTES:
