@@ -126,8 +126,10 @@ def find_suppressions(lines: Sequence[str]) -> Dict[int, Suppression]:
         match = _SUPPRESSION.search(text)
         if match is None:
             continue
-        codes = tuple(part.strip() for part in match.group("codes").split(",")
-                      if part.strip())
+        # "disable=TYP001 the reason" is a common habit: the first word of
+        # each comma-separated part is the code, the rest a remark.
+        codes = tuple(part.split()[0] for part in
+                      match.group("codes").split(",") if part.strip())
         found[number] = Suppression(number, match.start() + 1, codes)
     return found
 

@@ -292,3 +292,16 @@ def test_redact_source_line_rules():
     assert not redact.is_secret_name("vnc_tls_x509_secret_uuid")
     assert redact.scrub("value s3cret here", ["s3cret"]) == (
         "value <hidden> here")
+
+
+def test_a_whole_password_value_hides_only_its_own_line():
+    lines = ['vnc_password = "topsecret"', "spice_tls = 2",
+             "spice_password = 12345 # a number", "vnc_tls = 2",
+             'rdp_password = "open', 'rest"', "vnc_password =", '"x"']
+
+    shown = [redact.source_line(lines, n) for n in range(1, 9)]
+
+    assert shown == ["vnc_password <hidden>", "spice_tls = 2",
+                     "spice_password <hidden>", "vnc_tls = 2",
+                     "rdp_password <hidden>", None,
+                     "vnc_password <hidden>", None]

@@ -130,6 +130,12 @@ def test_unknown_code_in_a_suppression_is_a_warning(check):
     assert check(text, "--ignore", "META") == [("2", "11", "TYP001")]
 
 
+def test_a_suppression_may_give_its_reason(check):
+    text = ('# confcheck: disable=TYP001 templated by puppet, STA\n'
+            'vnc_tls = "1"\n')
+    assert check(text) == []
+
+
 def test_a_suppression_naming_no_code_is_a_warning(check):
     text = "# confcheck: disable=\nvnc_tls = \"1\"\n"
     assert check(text) == [("1", "1", "META001"), ("2", "11", "TYP001")]

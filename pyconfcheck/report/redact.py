@@ -67,6 +67,11 @@ def source_line(lines: Sequence[str], number: int) -> Optional[str]:
 _ONE_LINE_STRING = re.compile(r'"[^"\n]*"|\'[^\'\n]*\'')
 _ASSIGNMENT_START = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_.]*\s*=")
 
+# What follows "name =" when the value is whole on its line: a closed
+# string, a bare word or number, or a list (closed, as the caller checks).
+# Anything else (nothing, an open quote) may go on below.
+_WHOLE_VALUE = re.compile(r"""[ \t]*(?:"[^"\n]*"|'[^'\n]*'|[-+]?\w+|\[)""")
+
 # The last lines asked about and their spilled-line set: a report asks
 # about one file's lines many times in a row, and the scan is linear.
 _spilled_cache: list = [None, frozenset()]
@@ -75,11 +80,12 @@ _spilled_cache: list = [None, frozenset()]
 def _spilled_lines(lines: Sequence[str]) -> frozenset:
     """Lines a password-like value may continue on, 1-based.
 
-    The line right below a password-like setting name (a broken
-    assignment may spill its value there), every line of a triple-quoted
-    string opened after one, and every line of a list opened after one,
-    up to the line that closes it or starts a new setting.  A name in a
-    comment or a value hides nothing below it.
+    The line right below a password-like setting name whose value is not
+    whole on its line (nothing after "=", an open quote: the value may
+    spill there), every line of a triple-quoted string opened after one,
+    and every line of a list opened after one, up to the line that closes
+    it or starts a new setting.  A name in a comment or a value hides
+    nothing below it.
     """
     if _spilled_cache[0] is lines:
         return _spilled_cache[1]
@@ -99,8 +105,12 @@ def _spilled_lines(lines: Sequence[str]) -> frozenset:
 
         match = _SECRET_ASSIGNMENT.search(text)
         if match is not None:
-            spilled.add(number + 1)
-            in_triple, list_depth = _value_state(text[match.end():], False, 0)
+            rest = text[match.end():]
+            in_triple, list_depth = _value_state(rest, False, 0)
+            value_ends_here = (not in_triple and list_depth == 0
+                               and _WHOLE_VALUE.match(rest))
+            if not value_ends_here:
+                spilled.add(number + 1)
 
     result = frozenset(spilled)
     _spilled_cache[:] = [lines, result]
