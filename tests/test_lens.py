@@ -268,7 +268,9 @@ def test_lns001_when_the_host_lens_cannot_read_the_file(tmp_path):
                 "augtool and Puppet on this host cannot edit the file: the "
                 "lens \"/usr/share/augeas/lenses/libvirtd_qemu.aug\" stops "
                 "here (\"Iterated lens matched less than it should\"); "
-                "pyconfcheck's lens reads it (make install-lens)")]
+                "pyconfcheck's lens reads it (make install-lens, then augtool "
+                "-I /usr/local/share/augeas/lenses, or Puppet's augeas "
+                "load_path)")]
 
 
 @needs_augeas

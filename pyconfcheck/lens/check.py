@@ -159,5 +159,9 @@ def check(ctx):
     from .. import mirror
 
     if mirror.parse_bytes(ctx.doc.data).ok:
-        message += "; pyconfcheck's lens reads it (make install-lens)"
+        # install-lens puts it in /usr/local/share/augeas/lenses, which a
+        # plain augtool does not search: say what the tools need.
+        message += ("; pyconfcheck's lens reads it (make install-lens, "
+                    "then augtool -I /usr/local/share/augeas/lenses, or "
+                    "Puppet's augeas load_path)")
     yield ctx.finding("LNS001", message, error.line, error.column)
