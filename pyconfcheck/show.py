@@ -130,7 +130,7 @@ def _derived(name, setting, doc, tls, user, group, account_source,
                          resolved.verify_source.describe())
         if rest == "secret_uuid":
             if resolved.secret_uuid is None:
-                return Shown(name, "(unset)", "default")
+                return Shown(name, "unset", "default")
             return Shown(name, _literal(resolved.secret_uuid),
                          resolved.secret_source.describe())
     if name == "user":
@@ -138,13 +138,22 @@ def _derived(name, setting, doc, tls, user, group, account_source,
     if name == "group":
         return Shown(name, _literal(group), account_source)
     if name == "migrate_tls_psk_dir":
-        base = doc.value("default_tls_psk_dir")
-        if base is not None:
-            line = doc.first("default_tls_psk_dir").line
-            return Shown(name, _literal(base),
-                         f"inherited from default_tls_psk_dir, line {line}")
+        # The proposal's fallback, shown whatever the release: both rows
+        # then carry the same "not read by this libvirt version" note.
+        written = doc.first("default_tls_psk_dir")
+        if written is not None and written.value.type == virconf.STRING:
+            return Shown(name, _literal(written.value.value),
+                         "inherited from default_tls_psk_dir, line "
+                         f"{written.line}")
         return Shown(name, '"/etc/pki/qemu-psk"',
                      "inherited from default_tls_psk_dir (default)")
+    if name.endswith("_tls_priority") and name != "default_tls_priority":
+        written = doc.first("default_tls_priority")
+        if written is not None and written.value.type == virconf.STRING:
+            return Shown(name, _literal(written.value.value),
+                         "inherited from default_tls_priority, line "
+                         f"{written.line}; the fallback libvirt documents, "
+                         "not seen in its source")
     return Shown(name, setting.default, "default")
 
 

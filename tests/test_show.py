@@ -154,3 +154,23 @@ def test_a_syntax_error_means_libvirt_uses_none_of_the_file(tmp_path):
         "value): it uses none of it and the QEMU driver does not start; "
         "shown is what the file says up to this point\n")
     assert "vnc_tls" in result.stdout
+
+
+def test_priority_and_psk_fallbacks_follow_what_is_written(tmp_path):
+    conf = tmp_path / "qemu.conf"
+    conf.write_text('default_tls_psk_dir = "/etc/pki/mypsk"\n'
+                    'default_tls_priority = "@SYSTEM"\n'
+                    'nbd_tls_priority = "NORMAL"\n')
+
+    rows = show(["--no-host", "--libvirt-version", "12.9", "--format",
+                 "json", str(conf)])
+
+    assert rows["migrate_tls_psk_dir"] == {
+        "setting": "migrate_tls_psk_dir", "value": '"/etc/pki/mypsk"',
+        "source": "inherited from default_tls_psk_dir, line 1",
+        "note": "not read by this libvirt version"}
+    assert rows["vnc_tls_priority"]["value"] == '"@SYSTEM"'
+    assert rows["vnc_tls_priority"]["source"].startswith(
+        "inherited from default_tls_priority, line 2; ")
+    assert rows["nbd_tls_priority"]["source"] == "line 3"
+    assert rows["vnc_tls_x509_secret_uuid"]["value"] == "unset"
