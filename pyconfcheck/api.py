@@ -8,7 +8,7 @@ from typing import BinaryIO, Iterable, List, Optional, Sequence, Tuple
 from . import checks
 from .checks.context import CheckContext
 from .document import Document
-from .findings import ERROR, Finding
+from .findings import ERROR, STAGE_START, Finding
 from .host import Host
 from .reader import MAX_CONFIG_SIZE, ReadError, read_limited
 
@@ -76,6 +76,9 @@ def check_bytes(data: bytes, path: str, options: Options) -> Tuple[
 def _mark_daemon_first(findings: List[Finding]) -> List[Finding]:
     """Mark the start-up error the daemon reports: it stops at the first
     it meets, which is not always the first in the file."""
+    if not any(f.severity == ERROR and f.stage == STAGE_START
+               for f in findings):
+        return findings
     from .checks.startup import first_start_error
 
     first = first_start_error(findings)
@@ -179,8 +182,7 @@ def _read_in_tree(item: Input) -> bytes:
         return read_limited(real)
     except ReadError as exc:
         # Name the file as the user named it, not where the link led.
-        reason = str(exc).split(": ", 1)[-1] if str(exc).startswith(
-            real + ": ") else str(exc)
+        reason = str(exc).removeprefix(real + ": ")
         raise ReadError(f"{item.path}: {reason}", exc.errno) from None
 
 

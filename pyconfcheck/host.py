@@ -29,6 +29,10 @@ def permission_denied(exc: BaseException) -> bool:
     return getattr(exc, "errno", None) in _DENIED
 
 
+def _refused(path: str) -> str:
+    return f"confcheck cannot read {path} (permission denied)"
+
+
 class HostPathError(Exception):
     """A path that cannot be resolved (loop, too deep)."""
 
@@ -175,11 +179,7 @@ class Host:
 
         Then whether the path exists is unknown; ``exists`` says False.
         """
-        try:
-            self.stat(path)
-        except OSError as exc:
-            return permission_denied(exc)
-        return False
+        return self.refusal(path, contents=False) is not None
 
     def refusal(self, path: str, contents: bool = True) -> Optional[str]:
         """Why confcheck itself may not look at ``path``, or None.
@@ -195,7 +195,7 @@ class Host:
                 self.stat(path)
         except OSError as exc:
             if permission_denied(exc):
-                return f"confcheck cannot read {path} (permission denied)"
+                return _refused(path)
         return None
 
     def exists(self, path: str) -> bool:
@@ -235,8 +235,7 @@ class Host:
             return self.read_bytes(path, 16 << 20).decode("utf-8", "replace")
         except OSError as exc:
             if permission_denied(exc):
-                self._unreadable_accounts[path] = (
-                    f"confcheck cannot read {path} (permission denied)")
+                self._unreadable_accounts[path] = _refused(path)
             return ""
 
     def accounts_unreadable(self, kind: str) -> Optional[str]:
